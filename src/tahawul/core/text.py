@@ -1,0 +1,44 @@
+"""Bilingual text: every word a person reads exists in Arabic and English."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from django.utils.translation import get_language
+
+LANGUAGES = ("ar", "en")
+
+
+class LocalizedText(BaseModel):
+    """A text in Arabic and English. Either may be blank while drafting; publishing needs both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ar: str = ""
+    en: str = ""
+
+    @field_validator("ar", "en", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    def in_language(self, language: str | None = None) -> str:
+        """The text in ``language`` (default: the active one), falling back to the other."""
+        language = (language or get_language() or "ar")[:2]
+        preferred = self.en if language == "en" else self.ar
+        return preferred or self.ar or self.en
+
+    def __str__(self) -> str:
+        return self.in_language()
+
+    def missing_languages(self) -> list[str]:
+        return [language for language in LANGUAGES if not getattr(self, language)]
+
+
+def localized_attribute(name: str) -> property:
+    """A model property reading ``<name>_ar`` or ``<name>_en`` in the active language."""
+
+    def read(instance: object) -> str:
+        text = LocalizedText(ar=getattr(instance, f"{name}_ar"), en=getattr(instance, f"{name}_en"))
+        return text.in_language()
+
+    return property(read)

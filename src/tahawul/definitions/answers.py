@@ -1,0 +1,165 @@
+"""Checking a beneficiary's answers against a service definition.
+
+The one validator behind every channel: the portal, the API, Open311 and the counter all call
+:func:`check_answers`, so an answer accepted on one is accepted on all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from tahawul.core.text import LocalizedText
+from tahawul.definitions import expressions
+from tahawul.definitions.fields import AnswerError, Clock, FieldBase
+from tahawul.definitions.fields.base import REQUIRED
+from tahawul.definitions.schema import ServiceDefinition
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """Cleaned answers of the visible fields, or errors keyed by field key (``key.part`` for a
+    part of an address)."""
+
+    cleaned: dict[str, Any]
+    errors: dict[str, LocalizedText] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ApplicantFacts:
+    """What eligibility and fee rules may know about the applicant."""
+
+    age: int | None = None
+    nationality: str | None = None
+    is_citizen: bool | None = None
+    is_resident: bool | None = None
+    kind: str | None = None  # "individual" | "business"
+
+    def as_names(self) -> dict[str, object]:
+        return {f"applicant.{name}": value for name, value in vars(self).items() if value is not None}
+
+
+def check_answers(
+    definition: ServiceDefinition,
+    answers: Mapping[str, object],
+    *,
+    today: date,
+    sections: Collection[str] | None = None,
+) -> AnswerCheck:
+    """Clean ``answers``; report every problem at once, in Arabic and English.
+
+    ``sections`` limits the check to those pages (the portal checks a page at a time); whether
+    a field is shown still depends on every answer given. Hidden fields are neither checked nor
+    kept. A key that is not a question of the service is an error. Never raises for bad input.
+    """
+    fields = {item.key: item for item in definition.fields()}
+    section_of = {item.key: section.key for section in definition.sections for item in section.fields}
+    clock = Clock(today)
+    errors: dict[str, LocalizedText] = {}
+    field_errors: dict[str, tuple[str, LocalizedText]] = {}
+    tentative: dict[str, Any] = {}
+    for key, raw in answers.items():
+        question = fields.get(key)
+        if question is None:
+            errors[key] = AnswerError(_("This service has no question '%(key)s'."), key=key).localized()
+        elif not question.is_blank(raw):
+            try:
+                tentative[key] = question.clean(raw, clock)
+            except AnswerError as error:
+                field_errors[key] = (f"{key}.{error.part}" if error.part else key, error.localized())
+
+    visible = _visibility(definition, fields, tentative)
+    cleaned: dict[str, Any] = {}
+    for key, question in fields.items():
+        if (sections is not None and section_of[key] not in sections) or not visible(key):
+            continue
+        if key in field_errors:
+            error_key, message = field_errors[key]
+            errors[error_key] = message
+        elif key in tentative:
+            cleaned[key] = tentative[key]
+        elif question.required:
+            errors[key] = AnswerError(REQUIRED).localized()
+    return AnswerCheck(cleaned=cleaned, errors=errors)
+
+
+def _visibility(definition: ServiceDefinition, fields: dict[str, FieldBase], tentative: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """A function telling whether a field is shown, given the answers (cycles were refused at publish)."""
+    section_condition = {
+        item.key: _compiled(section.show_if) for section in definition.sections for item in section.fields
+    }
+
+    @cache
+    def visible(key: str) -> bool:
+        conditions = [c for c in (section_condition[key], _compiled(fields[key].show_if)) if c is not None]
+        if not conditions:
+            return True
+        names = {name for condition in conditions for name in expressions.names(condition)}
+        values = {name: _condition_value(name, fields, tentative, visible) for name in names}
+        return all(expressions.holds(condition, values) for condition in conditions)
+
+    return visible
+
+
+def _condition_value(name: str, fields: dict[str, FieldBase], tentative: dict[str, Any], visible) -> object:  # type: ignore[no-untyped-def]
+    if name not in fields or name not in tentative or not visible(name):
+        return None
+    return fields[name].condition_value(tentative[name])
+
+
+@cache
+def _compiled(source: str | None) -> expressions.Node | None:
+    return expressions.parse(source) if source is not None else None
+
+
+def condition_values(definition: ServiceDefinition, cleaned: Mapping[str, Any], facts: ApplicantFacts | None) -> dict[str, object]:
+    values: dict[str, object] = {
+        question.key: question.condition_value(cleaned[question.key])
+        for question in definition.fields() if question.key in cleaned
+    }
+    if facts is not None:
+        values.update(facts.as_names())
+    return values
+
+
+def refusals(definition: ServiceDefinition, *, facts: ApplicantFacts | None, cleaned: Mapping[str, Any]) -> list[LocalizedText]:
+    """The refusal messages of eligibility rules that do not hold.
+
+    A rule that needs a fact not known yet (an anonymous visitor's age) is not decided here.
+    """
+    values = condition_values(definition, cleaned, facts)
+    refused = []
+    for rule in definition.eligibility:
+        condition = _compiled(rule.when)
+        assert condition is not None
+        needed = {name for name in expressions.names(condition) if name.startswith("applicant.")}
+        if needed <= values.keys() and not expressions.holds(condition, values):
+            refused.append(rule.message)
+    return refused
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    fils: int
+    label: LocalizedText | None  # the matching rule's label; None for the standard fee
+
+
+def fee_for(definition: ServiceDefinition, *, cleaned: Mapping[str, Any], facts: ApplicantFacts | None = None) -> FeeQuote:
+    """The fee these answers owe: the first fee rule that holds, else the standard amount."""
+    if definition.fee is None:
+        return FeeQuote(fils=0, label=None)
+    values = condition_values(definition, cleaned, facts)
+    for rule in definition.fee.rules:
+        condition = _compiled(rule.when)
+        if condition is not None and expressions.holds(condition, values):
+            return FeeQuote(fils=rule.amount, label=rule.label)
+    return FeeQuote(fils=definition.fee.amount, label=None)

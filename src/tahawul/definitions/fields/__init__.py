@@ -1,0 +1,16 @@
+"""Field types of service definitions, by the name a definition uses in ``type:``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from pydantic import Field
+
+from tahawul.definitions.fields import choices, dates, files, identity, numeric, text
+from tahawul.definitions.fields.base import FIELD_TYPES, AnswerError, Clock, FieldBase
+
+__all__ = ["FIELD_TYPES", "AnswerError", "Clock", "FieldBase", "FieldDefinition", "MODULES"]
+
+MODULES = (choices, dates, files, identity, numeric, text)  # importing them registers the types
+
+FieldDefinition = Annotated[Union[tuple(FIELD_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]

@@ -1,0 +1,28 @@
+"""The file field type: the answer refers to a file uploaded separately."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
+
+from tahawul.definitions.fields.base import AnswerError, Clock, FieldBase, register
+
+MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
+MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
+_REFERENCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+@register
+class FileField(FieldBase):
+    type: Literal["file"]
+    types: list[MediaType] = Field(default_factory=lambda: list(MEDIA_TYPES), min_length=1)
+    max_mb: float = Field(default=5, gt=0, le=20)
+
+    def clean(self, raw: object, clock: Clock) -> str:
+        # Whether the upload exists and belongs to the applicant is the applications app's check.
+        if isinstance(raw, str) and _REFERENCE.match(raw.strip()):
+            return raw.strip()
+        raise AnswerError(_("Upload a file."))

@@ -1,0 +1,40 @@
+"""Reads of service definitions: the current published version of a service, and older ones."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tahawul.catalog.models import Category, Entity, LifeEvent
+from tahawul.definitions.checks import KnownCodes
+from tahawul.definitions.errors import UnknownService
+from tahawul.definitions.models import ServiceVersion
+from tahawul.definitions.schema import ServiceDefinition
+
+
+def known_codes() -> KnownCodes:
+    """The entity codes, category slugs and life-event slugs a definition may refer to."""
+    return KnownCodes(
+        entities=frozenset(Entity.objects.values_list("code", flat=True)),
+        categories=frozenset(Category.objects.values_list("slug", flat=True)),
+        life_events=frozenset(LifeEvent.objects.values_list("slug", flat=True)),
+    )
+
+
+def service_version(*, code: str, number: int | None = None) -> ServiceVersion:
+    """A published version of the service ``code`` (the latest when ``number`` is None).
+
+    Public: published definitions are what the portal and the API show to anyone.
+    Raises :class:`UnknownService` when there is no such service or version.
+    """
+    versions = ServiceVersion.objects.filter(service__code=code).select_related("service")
+    version = versions.filter(number=number).first() if number is not None else versions.order_by("-number").first()
+    if version is None:
+        raise UnknownService(_("There is no published version %(number)s of the service %(code)s.") % {"number": number, "code": code}
+                             if number is not None else None)
+    return version
+
+
+def current_definition(*, code: str) -> tuple[ServiceVersion, ServiceDefinition]:
+    """The latest published version of a service and its definition, parsed."""
+    version = service_version(code=code)
+    return version, ServiceDefinition.model_validate(version.document)
