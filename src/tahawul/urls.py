@@ -1,3 +1,14 @@
-from django.urls import path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
 
-urlpatterns: list = []
+from tahawul.api.v1 import api
+from tahawul.portal import views as portal_views
+
+urlpatterns = [
+    path("", portal_views.root, name="root"),
+    path("api/v1/", api.urls),
+]
+urlpatterns += i18n_patterns(path("", include("tahawul.portal.urls")), prefix_default_language=True)
+
+handler404 = "tahawul.error_pages.not_found"
+handler500 = "tahawul.error_pages.server_error"

@@ -49,13 +49,18 @@ def save_government_structure(
         Entity.objects.update_or_create(
             code=entity.code,
             defaults={
-                "kind": entity.kind, "name_ar": entity.name.ar, "name_en": entity.name.en,
-                "website": entity.website, "phone": entity.phone, "email": entity.email,
+                "kind": entity.kind,
+                "name_ar": entity.name.ar,
+                "name_en": entity.name.en,
+                "website": entity.website,
+                "phone": entity.phone,
+                "email": entity.email,
             },
         )
     for position, category in enumerate(categories):
         Category.objects.update_or_create(
-            slug=category.slug, defaults={"name_ar": category.name.ar, "name_en": category.name.en, "position": position}
+            slug=category.slug,
+            defaults={"name_ar": category.name.ar, "name_en": category.name.en, "position": position},
         )
     for position, event in enumerate(life_events):
         LifeEvent.objects.update_or_create(

@@ -23,3 +23,9 @@ class UnknownCategory(DomainError):
     code = "unknown_category"
     message = _("There is no category with this name.")
     status = 404
+
+
+class UnknownService(DomainError):
+    code = "unknown_service"
+    message = _("There is no service with this code.")
+    status = 404

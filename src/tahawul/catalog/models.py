@@ -114,6 +114,9 @@ class ServiceChannel(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "channel"], name="unique_service_channel")]
         indexes = [models.Index(fields=["channel", "service"])]
 
+    def __str__(self) -> str:
+        return f"{self.service_id}:{self.channel}"
+
 
 class SearchTerm(models.Model):
     """One normalised, stemmed word of a service's texts, with how much it says about the service."""
@@ -125,3 +128,6 @@ class SearchTerm(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service", "term"], name="unique_service_term")]
         indexes = [models.Index(fields=["term", "service"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}:{self.term}"

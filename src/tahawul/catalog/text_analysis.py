@@ -24,9 +24,7 @@ MAX_QUERY_WORDS = 12
 MAX_WORD_LENGTH = 40
 
 _DIACRITICS_AND_TATWEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_LETTER_FORMS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ک": "ك", "ی": "ي", "ۀ": "ه"}
-)
+_LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ک": "ك", "ی": "ي", "ۀ": "ه"})
 # Applied after Snowball has seen the word (it needs taa marbuta to find its suffixes).
 _SPELLING_VARIANTS = str.maketrans({"ة": "ه", "ؤ": "و", "ئ": "ي", "ء": None})
 _WORD = re.compile(r"[a-z0-9]+|[\u0621-\u064a]+")
@@ -34,10 +32,67 @@ _ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("تها", "تي", "تك", "ته", "ات", "ون", "ين", "ان", "ها", "ه", "ي")
 
 ARABIC_STOP_WORDS = frozenset(
-    "في من على الى عن مع او و ما ماذا كيف هل اريد ابي ابغي ابغا ابى لي عندي انا هذا هذه ذلك التي الذي كل اي عند".split()
+    [
+        "في",
+        "من",
+        "على",
+        "الى",
+        "عن",
+        "مع",
+        "او",
+        "و",
+        "ما",
+        "ماذا",
+        "كيف",
+        "هل",
+        "اريد",
+        "ابي",
+        "ابغي",
+        "ابغا",
+        "ابى",
+        "لي",
+        "عندي",
+        "انا",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "التي",
+        "الذي",
+        "كل",
+        "اي",
+        "عند",
+    ]
 )
 ENGLISH_STOP_WORDS = frozenset(
-    "a an the of for to in on at by my how do i is are and or with from me can what where want need get".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "my",
+        "how",
+        "do",
+        "i",
+        "is",
+        "are",
+        "and",
+        "or",
+        "with",
+        "from",
+        "me",
+        "can",
+        "what",
+        "where",
+        "want",
+        "need",
+        "get",
+    ]
 )
 
 _arabic_stemmer = Stemmer.Stemmer("arabic")
@@ -62,7 +117,7 @@ def _light_stem(word: str) -> str:
     word = word.translate(_SPELLING_VARIANTS)
     for article in _ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= 2:
-            word = word[len(article):]
+            word = word[len(article) :]
             break
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -71,7 +126,7 @@ def _light_stem(word: str) -> str:
 
 
 def _snowball_stem(word: str) -> str:
-    stem = _arabic_stemmer.stemWord(word).translate(_SPELLING_VARIANTS)
+    stem = str(_arabic_stemmer.stemWord(word)).translate(_SPELLING_VARIANTS)
     return stem[:-1] if stem.endswith("ه") and len(stem) > 3 else stem
 
 

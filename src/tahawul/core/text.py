@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, field_validator
 from django.utils.translation import get_language
+from pydantic import BaseModel, ConfigDict, field_validator
 
 LANGUAGES = ("ar", "en")
 

@@ -51,8 +51,13 @@ def validate_paths(paths: Sequence[Path]) -> list[ValidatedSource]:
         code = result.definition.code
         if code in first_file:
             result.problems.append(
-                Problem(("code",), _("the service %(code)s is also defined in %(file)s"),
-                        {"code": code, "file": first_file[code]}, file=result.file, line=2)
+                Problem(
+                    ("code",),
+                    _("the service %(code)s is also defined in %(file)s"),
+                    {"code": code, "file": first_file[code]},
+                    file=result.file,
+                    line=2,
+                )
             )
         else:
             first_file[code] = result.file
@@ -70,8 +75,11 @@ def load_definitions(*, paths: Sequence[Path]) -> list[Published]:
     problems = [problem for result in results for problem in result.problems]
     if problems:
         raise DefinitionsInvalid(problems)
-    return [publish_definition(definition=result.definition, source_name=result.file)
-            for result in results if result.definition is not None]
+    return [
+        publish_definition(definition=result.definition, source_name=result.file)
+        for result in results
+        if result.definition is not None
+    ]
 
 
 def digest_of(definition: ServiceDefinition) -> str:

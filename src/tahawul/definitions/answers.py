@@ -121,17 +121,22 @@ def _compiled(source: str | None) -> expressions.Node | None:
     return expressions.parse(source) if source is not None else None
 
 
-def condition_values(definition: ServiceDefinition, cleaned: Mapping[str, Any], facts: ApplicantFacts | None) -> dict[str, object]:
+def condition_values(
+    definition: ServiceDefinition, cleaned: Mapping[str, Any], facts: ApplicantFacts | None
+) -> dict[str, object]:
     values: dict[str, object] = {
         question.key: question.condition_value(cleaned[question.key])
-        for question in definition.fields() if question.key in cleaned
+        for question in definition.fields()
+        if question.key in cleaned
     }
     if facts is not None:
         values.update(facts.as_names())
     return values
 
 
-def refusals(definition: ServiceDefinition, *, facts: ApplicantFacts | None, cleaned: Mapping[str, Any]) -> list[LocalizedText]:
+def refusals(
+    definition: ServiceDefinition, *, facts: ApplicantFacts | None, cleaned: Mapping[str, Any]
+) -> list[LocalizedText]:
     """The refusal messages of eligibility rules that do not hold.
 
     A rule that needs a fact not known yet (an anonymous visitor's age) is not decided here.
@@ -153,7 +158,9 @@ class FeeQuote:
     label: LocalizedText | None  # the matching rule's label; None for the standard fee
 
 
-def fee_for(definition: ServiceDefinition, *, cleaned: Mapping[str, Any], facts: ApplicantFacts | None = None) -> FeeQuote:
+def fee_for(
+    definition: ServiceDefinition, *, cleaned: Mapping[str, Any], facts: ApplicantFacts | None = None
+) -> FeeQuote:
     """The fee these answers owe: the first fee rule that holds, else the standard amount."""
     if definition.fee is None:
         return FeeQuote(fils=0, label=None)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
@@ -55,22 +56,25 @@ def _missing_languages(value: object, path: Path) -> Iterator[Problem]:
     if isinstance(value, LocalizedText):
         for language in value.missing_languages():
             message = _("Arabic text is missing") if language == "ar" else _("English text is missing")
-            yield Problem(path + (language,), message)
+            yield Problem((*path, language), message)
     elif isinstance(value, BaseModel):
         for name, field_info in type(value).model_fields.items():
-            yield from _missing_languages(getattr(value, name), path + (field_info.alias or name,))
+            yield from _missing_languages(getattr(value, name), (*path, field_info.alias or name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _missing_languages(item, path + (index,))
+            yield from _missing_languages(item, (*path, index))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _missing_languages(item, path + (key,))
+            yield from _missing_languages(item, (*path, key))
 
 
 def _code_and_references(definition: ServiceDefinition, known: KnownCodes | None) -> Iterator[Problem]:
     if not definition.code.startswith(definition.entity + "-"):
-        yield Problem(("code",), _("the code must begin with the entity code and a hyphen (%(prefix)s)"),
-                      {"prefix": definition.entity + "-"})
+        yield Problem(
+            ("code",),
+            _("the code must begin with the entity code and a hyphen (%(prefix)s)"),
+            {"prefix": definition.entity + "-"},
+        )
     if known is None:
         return
     if definition.entity not in known.entities:
@@ -82,7 +86,7 @@ def _code_and_references(definition: ServiceDefinition, known: KnownCodes | None
             yield Problem(("life_events", index), _("unknown life event '%(code)s'"), {"code": slug})
 
 
-def _repeated(values: Iterable[tuple[Path, str]], message: str) -> Iterator[Problem]:
+def _repeated(values: Iterable[tuple[Path, str]], message: Promise) -> Iterator[Problem]:
     first: dict[str, Path] = {}
     for path, value in values:
         if value in first:
@@ -110,7 +114,10 @@ def _shape_for_maturity(definition: ServiceDefinition) -> Iterator[Problem]:
     if definition.maturity == Maturity.INFORMATIONAL:
         for part in ("sections", "documents", "workflow"):
             if getattr(definition, part):
-                yield Problem((part,), _("an informational service has no form, documents or workflow; remove this or change maturity"))
+                yield Problem(
+                    (part,),
+                    _("an informational service has no form, documents or workflow; remove this or change maturity"),
+                )
         return
     if not definition.sections:
         yield Problem(("sections",), _("a service people apply for needs at least one section with fields"))
@@ -131,8 +138,11 @@ def _conditions(definition: ServiceDefinition) -> Iterator[Problem]:
         try:
             tree = expressions.parse(source)
         except expressions.ExpressionError as error:
-            yield Problem(path, _("cannot read the condition at character %(position)d: %(error)s"),
-                          {"position": error.position + 1, "error": error.message})
+            yield Problem(
+                path,
+                _("cannot read the condition at character %(position)d: %(error)s"),
+                {"position": error.position + 1, "error": error.message},
+            )
             continue
         for name in expressions.names(tree):
             if name in fields:
@@ -150,8 +160,11 @@ def _literal_fits(field: FieldBase, literal: object, path: Path) -> Iterator[Pro
     if isinstance(field, (ChoiceField, MultiChoiceField)) and literal is not None:
         values = [choice.value for choice in field.choices]
         if literal not in values:
-            yield Problem(path, _("'%(value)s' is not one of the choices of '%(field)s': %(choices)s"),
-                          {"value": literal, "field": field.key, "choices": ", ".join(values)})
+            yield Problem(
+                path,
+                _("'%(value)s' is not one of the choices of '%(field)s': %(choices)s"),
+                {"value": literal, "field": field.key, "choices": ", ".join(values)},
+            )
     elif isinstance(field, BooleanField) and not isinstance(literal, bool) and literal is not None:
         yield Problem(path, _("'%(field)s' is a yes/no question: compare it with true or false"), {"field": field.key})
 
@@ -205,8 +218,11 @@ def _show_if_cycles(definition: ServiceDefinition) -> Iterator[Problem]:
         cycle = _find_cycle(start, dependencies)
         if cycle and frozenset(cycle) not in reported:
             reported.add(frozenset(cycle))
-            yield Problem(paths[start], _("show_if conditions depend on each other in a circle: %(cycle)s"),
-                          {"cycle": " → ".join([*cycle, cycle[0]])})
+            yield Problem(
+                paths[start],
+                _("show_if conditions depend on each other in a circle: %(cycle)s"),
+                {"cycle": " → ".join([*cycle, cycle[0]])},
+            )
 
 
 def _find_cycle(start: str, dependencies: dict[str, set[str]]) -> list[str] | None:
@@ -225,36 +241,59 @@ def check_workflow(workflow: Workflow) -> Iterator[Problem]:
     states = workflow.states
     known = ", ".join(states)
     if workflow.initial not in states:
-        yield Problem(("initial",), _("unknown state '%(state)s'; the states are: %(states)s"),
-                      {"state": workflow.initial, "states": known})
+        yield Problem(
+            ("initial",),
+            _("unknown state '%(state)s'; the states are: %(states)s"),
+            {"state": workflow.initial, "states": known},
+        )
     leaving: Counter[tuple[str, str]] = Counter()
     has_way_out: set[str] = set()
     for index, transition in enumerate(workflow.transitions):
         for source in transition.sources:
             if source not in states:
-                yield Problem(("transitions", index, "from"), _("unknown state '%(state)s'; the states are: %(states)s"),
-                              {"state": source, "states": known})
+                yield Problem(
+                    ("transitions", index, "from"),
+                    _("unknown state '%(state)s'; the states are: %(states)s"),
+                    {"state": source, "states": known},
+                )
             elif states[source].final:
-                yield Problem(("transitions", index, "from"), _("'%(state)s' is a final state: nothing can leave it"),
-                              {"state": source})
+                yield Problem(
+                    ("transitions", index, "from"),
+                    _("'%(state)s' is a final state: nothing can leave it"),
+                    {"state": source},
+                )
             has_way_out.add(source)
             leaving[(source, transition.action)] += 1
             if leaving[(source, transition.action)] == 2:
-                yield Problem(("transitions", index, "action"), _("two transitions leave '%(state)s' with the action '%(action)s'"),
-                              {"state": source, "action": transition.action})
+                yield Problem(
+                    ("transitions", index, "action"),
+                    _("two transitions leave '%(state)s' with the action '%(action)s'"),
+                    {"state": source, "action": transition.action},
+                )
         if transition.to not in states:
-            yield Problem(("transitions", index, "to"), _("unknown state '%(state)s'; the states are: %(states)s"),
-                          {"state": transition.to, "states": known})
+            yield Problem(
+                ("transitions", index, "to"),
+                _("unknown state '%(state)s'; the states are: %(states)s"),
+                {"state": transition.to, "states": known},
+            )
     reachable = reachable_states(workflow) if workflow.initial in states else set(states)
     for key, state in states.items():
         if key not in reachable:
-            yield Problem(("states", key), _("the state '%(state)s' cannot be reached from '%(initial)s'"),
-                          {"state": key, "initial": workflow.initial})
+            yield Problem(
+                ("states", key),
+                _("the state '%(state)s' cannot be reached from '%(initial)s'"),
+                {"state": key, "initial": workflow.initial},
+            )
         if state.final and state.outcome is None:
-            yield Problem(("states", key), _("a final state needs an outcome (approved, rejected, withdrawn or closed)"))
+            yield Problem(
+                ("states", key), _("a final state needs an outcome (approved, rejected, withdrawn or closed)")
+            )
         if not state.final and key not in has_way_out:
-            yield Problem(("states", key), _("the state '%(state)s' has no way out: add a transition or make it final"),
-                          {"state": key})
+            yield Problem(
+                ("states", key),
+                _("the state '%(state)s' has no way out: add a transition or make it final"),
+                {"state": key},
+            )
         if not state.final and (state.outcome or state.issues):
             yield Problem(("states", key), _("only final states have an outcome or issue something"))
         if state.issues and state.outcome != "approved":

@@ -22,8 +22,3 @@ class DefinitionsInvalid(DomainError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__()
         self.problems = list(problems)
-
-
-class UnknownService(DomainError):
-    code = "unknown_service"
-    message = _("There is no service with this code.")

@@ -22,12 +22,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 30
 
-Value = Union[None, bool, int, Decimal, str, tuple["Value", ...]]
+Value = None | bool | int | Decimal | str | tuple["Value", ...]
 
 
 class ExpressionError(ValueError):
@@ -72,7 +71,7 @@ class Compare:
     right: Node
 
 
-Node = Union[Literal, Name, ListOf, Not, BoolOp, Compare]
+Node = Literal | Name | ListOf | Not | BoolOp | Compare
 
 _TOKEN = re.compile(
     r"""
@@ -177,9 +176,7 @@ class _Parser:
 
     def _comparison(self) -> Node:
         left = self._operand()
-        if self.current.kind == "operator" and self.current.text in _COMPARISONS:
-            operator = self._advance().text
-        elif self._is("keyword", "in"):
+        if (self.current.kind == "operator" and self.current.text in _COMPARISONS) or self._is("keyword", "in"):
             operator = self._advance().text
         elif self._is("keyword", "not") and self.tokens[self.index + 1].text == "in":
             self.index += 2
@@ -344,9 +341,9 @@ def _compare(operator: str, left: object, right: object) -> bool:
     if not comparable:
         return False
     if operator == "<":
-        return left < right  # type: ignore[operator]
+        return bool(left < right)  # type: ignore[operator]
     if operator == "<=":
-        return left <= right  # type: ignore[operator]
+        return bool(left <= right)  # type: ignore[operator]
     if operator == ">":
-        return left > right  # type: ignore[operator]
-    return left >= right  # type: ignore[operator]
+        return bool(left > right)  # type: ignore[operator]
+    return bool(left >= right)  # type: ignore[operator]

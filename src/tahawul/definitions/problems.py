@@ -21,7 +21,7 @@ class Problem:
     @property
     def text(self) -> str:
         """The message in the active language."""
-        return str(self.message) % self.params if self.params else str(self.message)
+        return str(self.message % self.params) if self.params else str(self.message)
 
     @property
     def dotted_path(self) -> str:

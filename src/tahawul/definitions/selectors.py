@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from tahawul.catalog.errors import UnknownService
 from tahawul.catalog.models import Category, Entity, LifeEvent
 from tahawul.definitions.checks import KnownCodes
-from tahawul.definitions.errors import UnknownService
 from tahawul.definitions.models import ServiceVersion
 from tahawul.definitions.schema import ServiceDefinition
 
@@ -29,8 +29,11 @@ def service_version(*, code: str, number: int | None = None) -> ServiceVersion:
     versions = ServiceVersion.objects.filter(service__code=code).select_related("service")
     version = versions.filter(number=number).first() if number is not None else versions.order_by("-number").first()
     if version is None:
-        raise UnknownService(_("There is no published version %(number)s of the service %(code)s.") % {"number": number, "code": code}
-                             if number is not None else None)
+        raise UnknownService(
+            _("There is no published version %(number)s of the service %(code)s.") % {"number": number, "code": code}
+            if number is not None
+            else None
+        )
     return version
 
 

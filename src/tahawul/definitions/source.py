@@ -67,8 +67,12 @@ def read_yaml(text: str) -> SourceDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         source.problems.append(
-            Problem((), _("not valid YAML: %(problem)s"), {"problem": error.problem or str(error)},
-                    line=mark.line + 1 if mark else None)
+            Problem(
+                (),
+                _("not valid YAML: %(problem)s"),
+                {"problem": error.problem or str(error)},
+                line=mark.line + 1 if mark else None,
+            )
         )
         source.data = None
     except yaml.YAMLError as error:
@@ -86,13 +90,17 @@ def _record(node: yaml.Node, path: Path, source: SourceDocument) -> None:
             line = key_node.start_mark.line + 1
             if key in first_line:
                 source.problems.append(
-                    Problem(path + (str(key),), _("the key '%(key)s' appears twice (first on line %(line)d)"),
-                            {"key": key, "line": first_line[key]}, line=line)
+                    Problem(
+                        (*path, str(key)),
+                        _("the key '%(key)s' appears twice (first on line %(line)d)"),
+                        {"key": key, "line": first_line[key]},
+                        line=line,
+                    )
                 )
                 continue
             first_line[key] = line
-            source.lines[path + (str(key),)] = line
-            _record(value_node, path + (str(key),), source)
+            source.lines[(*path, str(key))] = line
+            _record(value_node, (*path, str(key)), source)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record(item, path + (index,), source)
+            _record(item, (*path, index), source)

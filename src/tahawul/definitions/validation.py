@@ -48,7 +48,11 @@ def validate_file(path: FilePath, *, known: KnownCodes | None = None, label: str
     except UnicodeDecodeError:
         return ValidatedSource(name, None, [Problem((), _("the file is not UTF-8 text"), file=name, line=1)])
     except OSError as error:
-        return ValidatedSource(name, None, [Problem((), _("cannot read the file: %(error)s"), {"error": error.strerror or str(error)}, file=name)])
+        return ValidatedSource(
+            name,
+            None,
+            [Problem((), _("cannot read the file: %(error)s"), {"error": error.strerror or str(error)}, file=name)],
+        )
     return validate_text(text, file=name, known=known)
 
 
@@ -112,17 +116,29 @@ def _from_pydantic(detail: ErrorDetails, data: object) -> Problem:
     if kind == "extra_forbidden":
         return Problem(path, _("unknown key '%(key)s'"), {"key": path[-1] if path else ""})
     if kind == "union_tag_invalid":
-        return Problem(path + ("type",), _("unknown field type '%(type)s'; the types are: %(types)s"),
-                       {"type": context.get("tag", ""), "types": ", ".join(sorted(FIELD_TYPES))})
+        return Problem(
+            (*path, "type"),
+            _("unknown field type '%(type)s'; the types are: %(types)s"),
+            {"type": context.get("tag", ""), "types": ", ".join(sorted(FIELD_TYPES))},
+        )
     if kind == "union_tag_not_found":
-        return Problem(path + ("type",), _("a field needs a type; the types are: %(types)s"),
-                       {"types": ", ".join(sorted(FIELD_TYPES))})
+        return Problem(
+            (*path, "type"),
+            _("a field needs a type; the types are: %(types)s"),
+            {"types": ", ".join(sorted(FIELD_TYPES))},
+        )
     if kind in {"literal_error", "enum"}:
-        return Problem(path, _("'%(value)s' is not allowed here; use one of: %(expected)s"),
-                       {"value": given, "expected": context.get("expected", "")})
+        return Problem(
+            path,
+            _("'%(value)s' is not allowed here; use one of: %(expected)s"),
+            {"value": given, "expected": context.get("expected", "")},
+        )
     if kind == "string_pattern_mismatch":
-        return Problem(path, _("'%(value)s' does not have the required form %(pattern)s"),
-                       {"value": given, "pattern": context.get("pattern", "")})
+        return Problem(
+            path,
+            _("'%(value)s' does not have the required form %(pattern)s"),
+            {"value": given, "pattern": context.get("pattern", "")},
+        )
     if kind in {"too_short", "too_long", "string_too_long", "string_too_short"}:
         return Problem(path, _("wrong length: %(detail)s"), {"detail": detail["msg"]})
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Union
+from typing import TYPE_CHECKING, Annotated, Union
 
 from pydantic import Field
 
 from tahawul.definitions.fields import choices, dates, files, identity, numeric, text
 from tahawul.definitions.fields.base import FIELD_TYPES, AnswerError, Clock, FieldBase
 
-__all__ = ["FIELD_TYPES", "AnswerError", "Clock", "FieldBase", "FieldDefinition", "MODULES"]
+__all__ = ["FIELD_TYPES", "MODULES", "AnswerError", "Clock", "FieldBase", "FieldDefinition"]
 
 MODULES = (choices, dates, files, identity, numeric, text)  # importing them registers the types
 
-FieldDefinition = Annotated[Union[tuple(FIELD_TYPES.values())], Field(discriminator="type")]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    FieldDefinition = FieldBase
+else:
+    # Built from the registry, so a new field type needs no change here.
+    FieldDefinition = Annotated[Union[tuple(FIELD_TYPES.values())], Field(discriminator="type")]  # noqa: UP007

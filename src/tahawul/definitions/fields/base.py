@@ -35,7 +35,7 @@ class AnswerError(Exception):
         texts = {}
         for language in ("ar", "en"):
             with override(language):
-                texts[language] = str(self.message) % self.params if self.params else str(self.message)
+                texts[language] = str(self.message % self.params) if self.params else str(self.message)
         return LocalizedText(**texts)
 
 
@@ -90,7 +90,7 @@ FieldType = TypeVar("FieldType", bound=type[FieldBase])
 
 
 def register(cls: FieldType) -> FieldType:
-    (name,) = get_args(cls.model_fields["type"].annotation)
+    (name,) = get_args(cls.__pydantic_fields__["type"].annotation)
     FIELD_TYPES[name] = cls
     return cls
 

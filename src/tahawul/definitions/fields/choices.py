@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from pydantic import BaseModel, ConfigDict, Field
 
 from tahawul.core.text import LocalizedText
@@ -45,7 +46,11 @@ def _duplicate_values(choices: list[Choice]) -> list[Problem]:
     found = []
     for index, choice in enumerate(choices):
         if choice.value in seen:
-            found.append(Problem(("choices", index, "value"), _("the value '%(value)s' is listed twice"), {"value": choice.value}))
+            found.append(
+                Problem(
+                    ("choices", index, "value"), _("the value '%(value)s' is listed twice"), {"value": choice.value}
+                )
+            )
         seen.add(choice.value)
     return found
 
@@ -82,9 +87,15 @@ class MultiChoiceField(FieldBase):
         # Keep the definition's order, without repeats, so equal answers are stored equally.
         cleaned = [choice.value for choice in self.choices if choice.value in picked]
         if self.min_items is not None and len(cleaned) < self.min_items:
-            raise AnswerError(_("Choose at least %(count)d options."), count=self.min_items)
+            raise AnswerError(
+                ngettext_lazy("Choose at least %(count)d option.", "Choose at least %(count)d options.", "count"),
+                count=self.min_items,
+            )
         if self.max_items is not None and len(cleaned) > self.max_items:
-            raise AnswerError(_("Choose at most %(count)d options."), count=self.max_items)
+            raise AnswerError(
+                ngettext_lazy("Choose at most %(count)d option.", "Choose at most %(count)d options.", "count"),
+                count=self.max_items,
+            )
         return cleaned
 
     def condition_value(self, cleaned: list[str]) -> tuple[str, ...]:

@@ -19,7 +19,9 @@ _BOUND = re.compile(r"^(?:(?P<iso>\d{4}-\d{2}-\d{2})|today(?:(?P<sign>[+-])(?P<c
 def _check_bound(text: str) -> str:
     match = _BOUND.match(text)
     if match is None:
-        raise setting_error(_("write a date as YYYY-MM-DD, today, or today plus or minus days, months or years (today-18y)"))
+        raise setting_error(
+            _("write a date as YYYY-MM-DD, today, or today plus or minus days, months or years (today-18y)")
+        )
     if match.group("iso"):
         try:
             date.fromisoformat(match.group("iso"))

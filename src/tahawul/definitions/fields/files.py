@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
 from tahawul.definitions.fields.base import AnswerError, Clock, FieldBase, register
 
-MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
+MEDIA_TYPES: tuple[MediaType, ...] = get_args(MediaType)
 _REFERENCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 

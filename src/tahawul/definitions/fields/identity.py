@@ -32,7 +32,7 @@ class PhoneField(FieldBase):
             raise AnswerError(_("Enter a phone number like 3312 3456 or +44 20 7946 0000."))
         digits = digits[1:]
         if digits.startswith(BAHRAIN_CODE):
-            if _BAHRAIN_NUMBER.match(digits[len(BAHRAIN_CODE):]):
+            if _BAHRAIN_NUMBER.match(digits[len(BAHRAIN_CODE) :]):
                 return f"+{digits}"
             raise AnswerError(_("A Bahraini number has 8 digits after +973."))
         if not self.international:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from pydantic import BeforeValidator, Field, PlainSerializer
 
 from tahawul.core.digits import ascii_digits
@@ -79,7 +80,12 @@ class DecimalField(FieldBase):
             raise AnswerError(_("Enter a number, like 2.5."))
         number = Decimal(text)
         if -number.as_tuple().exponent > self.decimal_places:  # type: ignore[operator]
-            raise AnswerError(_("Use at most %(places)d decimal places."), places=self.decimal_places)
+            raise AnswerError(
+                ngettext_lazy(
+                    "Use at most %(places)d decimal place.", "Use at most %(places)d decimal places.", "places"
+                ),
+                places=self.decimal_places,
+            )
         _check_range(number, self.min, self.max)
         return str(number.quantize(Decimal(1).scaleb(-self.decimal_places)))
 

@@ -8,6 +8,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from pydantic import Field
 
 from tahawul.core.digits import ascii_digits
@@ -18,9 +19,15 @@ from tahawul.definitions.problems import Problem
 
 def _check_length(text: str, min_length: int | None, max_length: int) -> None:
     if min_length is not None and len(text) < min_length:
-        raise AnswerError(_("Enter at least %(count)d characters."), count=min_length)
+        raise AnswerError(
+            ngettext_lazy("Enter at least %(count)d character.", "Enter at least %(count)d characters.", "count"),
+            count=min_length,
+        )
     if len(text) > max_length:
-        raise AnswerError(_("Enter at most %(count)d characters."), count=max_length)
+        raise AnswerError(
+            ngettext_lazy("Enter at most %(count)d character.", "Enter at most %(count)d characters.", "count"),
+            count=max_length,
+        )
 
 
 @register
@@ -46,9 +53,13 @@ class TextField(FieldBase):
             try:
                 re.compile(self.pattern)
             except re.error as error:
-                found.append(Problem(("pattern",), _("not a valid regular expression: %(error)s"), {"error": str(error)}))
+                found.append(
+                    Problem(("pattern",), _("not a valid regular expression: %(error)s"), {"error": str(error)})
+                )
             if self.pattern_message is None:
-                found.append(Problem(("pattern_message",), _("a pattern needs a pattern_message telling people what to enter")))
+                found.append(
+                    Problem(("pattern_message",), _("a pattern needs a pattern_message telling people what to enter"))
+                )
         return found
 
 

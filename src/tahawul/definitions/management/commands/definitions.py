@@ -9,8 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from tahawul.catalog.errors import UnknownService
 from tahawul.definitions import actions
-from tahawul.definitions.errors import DefinitionsInvalid, UnknownService
+from tahawul.definitions.errors import DefinitionsInvalid
 from tahawul.definitions.export import definition_yaml
 from tahawul.definitions.schema import ServiceDefinition
 from tahawul.definitions.selectors import service_version
@@ -51,7 +52,9 @@ class Command(BaseCommand):
         for problem in problems:
             self.stdout.write(str(problem))
         if problems:
-            raise CommandError(f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} of {len(results)} file(s)")
+            raise CommandError(
+                f"{len(problems)} problem(s) in {sum(1 for r in results if r.problems)} of {len(results)} file(s)"
+            )
         self.stdout.write(f"{len(results)} definition(s) valid")
 
     def _load(self, paths: list[Path]) -> None:

@@ -14,8 +14,11 @@ class Command(BaseCommand):
     help = "Load the demo government: entities, categories, life events and ~120 services."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["load", "structure"],
-                            help="load: everything; structure: entities, categories and life events only")
+        parser.add_argument(
+            "action",
+            choices=["load", "structure"],
+            help="load: everything; structure: entities, categories and life events only",
+        )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the catalogue has services")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,4 +36,6 @@ class Command(BaseCommand):
                 self.stdout.write(str(problem))
             raise CommandError("the demo definitions have problems; nothing was loaded") from None
         changed = sum(1 for item in published if item.changed)
-        self.stdout.write(f"demo government loaded: {changed} service version(s) published, {len(published) - changed} unchanged")
+        self.stdout.write(
+            f"demo government loaded: {changed} service version(s) published, {len(published) - changed} unchanged"
+        )
