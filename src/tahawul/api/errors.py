@@ -28,11 +28,11 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
     context = error.get("ctx", {})
     messages = {
         "missing": lambda: _("This parameter is required."),
-        "int_parsing": lambda: _("Give a whole number."),
-        "int_type": lambda: _("Give a whole number."),
-        "greater_than_equal": lambda: _("Give a number of at least %(limit)s.") % {"limit": context.get("ge")},
-        "less_than_equal": lambda: _("Give a number of at most %(limit)s.") % {"limit": context.get("le")},
-        "string_too_long": lambda: _("Give at most %(limit)s characters.") % {"limit": context.get("max_length")},
+        "int_parsing": lambda: _("Enter a whole number."),
+        "int_type": lambda: _("Enter a whole number."),
+        "greater_than_equal": lambda: _("Enter a number of at least %(limit)s.") % {"limit": context.get("ge")},
+        "less_than_equal": lambda: _("Enter a number of at most %(limit)s.") % {"limit": context.get("le")},
+        "string_too_long": lambda: _("Enter at most %(limit)s characters.") % {"limit": context.get("max_length")},
         "string_pattern_mismatch": lambda: _("This value does not have the expected form."),
         "enum": lambda: _("Use one of: %(expected)s.") % {"expected": context.get("expected", "")},
         "literal_error": lambda: _("Use one of: %(expected)s.") % {"expected": context.get("expected", "")},

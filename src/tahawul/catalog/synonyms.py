@@ -1,7 +1,8 @@
 """Words people type for the words services are written in: Gulf colloquial, loanwords, spellings.
 
 A query word on the left also searches for the words on the right. Service definitions add
-their own variants in ``keywords``; this list is for words that hold across services.
+their own variants in ``keywords``; this list is for words that hold across services. Words are
+written normalised (see ``text_analysis.normalise``, and taa marbuta as ه), without the article.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "فاتوره": ("فاتوره", "دفع"),
     "سجلات": ("سجل",),
     "مواليد": ("ميلاد", "مولود"),
+    "تصاريح": ("تصريح",),
+    "فواتير": ("فاتوره",),
     "مدارس": ("مدرسه",),
     "شهايد": ("شهاده",),
     "بيت": ("مسكن", "سكن", "منزل"),
@@ -45,11 +48,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "مستشفي": ("صحي", "طبي"),
     "زواج": ("زواج", "عقد"),
     "عرس": ("زواج",),
+    "ملكه": ("زواج", "قران"),  # Gulf: the marriage contract (also typed ملچة)
     "ورث": ("ميراث", "تركه", "ورثه"),
     "تقاعد": ("تقاعد", "معاش"),
     "راتب": ("معاش", "اجر"),
     # English
     "license": ("licence",),
+    "labor": ("labour",),
+    "center": ("centre",),
+    "defense": ("defence",),
     "licenses": ("licence",),
     "cpr": ("identity", "card"),
     "id": ("identity",),
@@ -70,3 +77,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "pension": ("pension", "retirement"),
     "tax": ("tax", "vat"),
 }
+
+# Abbreviations spelled out in Arabic letters, read as the abbreviation before words are split
+# (otherwise "سي آر" (CR) and "سي بي آر" (CPR) share both their words). Longest first.
+SPELLED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("سي بي ار", "cpr"),
+    ("في ايه تي", "vat"),
+    ("في اي تي", "vat"),
+    ("سي ار", "cr"),
+    ("اي كي", "ekey"),
+)

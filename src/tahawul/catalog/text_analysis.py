@@ -17,14 +17,16 @@ from functools import lru_cache
 
 import Stemmer
 
-from tahawul.catalog.synonyms import SYNONYMS
+from tahawul.catalog.synonyms import SPELLED_ABBREVIATIONS, SYNONYMS
 from tahawul.core.digits import ascii_digits
 
 MAX_QUERY_WORDS = 12
 MAX_WORD_LENGTH = 40
 
 _DIACRITICS_AND_TATWEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ک": "ك", "ی": "ي", "ۀ": "ه"})
+# Alef forms, alef maqsura, Persian forms, and the letters Gulf writers borrow for dialect sounds
+# (ملچة for ملكة, ڤيزا, گهوة for قهوة).
+_LETTER_FORMS = str.maketrans("أإآٱىکیۀچڤگپ", "اااايكيهكفقب")
 # Applied after Snowball has seen the word (it needs taa marbuta to find its suffixes).
 _SPELLING_VARIANTS = str.maketrans({"ة": "ه", "ؤ": "و", "ئ": "ي", "ء": None})
 _WORD = re.compile(r"[a-z0-9]+|[\u0621-\u064a]+")
@@ -105,20 +107,31 @@ def normalise(text: str) -> str:
     return _DIACRITICS_AND_TATWEEL.sub("", text).translate(_LETTER_FORMS)
 
 
+_ABBREVIATIONS = [
+    (re.compile(rf"(?<!\w){re.escape(spelled)}(?!\w)"), latin) for spelled, latin in SPELLED_ABBREVIATIONS
+]
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
+    text = normalise(text)
+    for spelled, latin in _ABBREVIATIONS:
+        text = spelled.sub(latin, text)
+    return _WORD.findall(text)
 
 
 def _is_arabic(word: str) -> bool:
     return "\u0621" <= word[0] <= "\u064a"
 
 
-def _light_stem(word: str) -> str:
-    word = word.translate(_SPELLING_VARIANTS)
+def _without_article(word: str) -> str:
     for article in _ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= 2:
-            word = word[len(article) :]
-            break
+            return word[len(article) :]
+    return word
+
+
+def _light_stem(word: str) -> str:
+    word = _without_article(word.translate(_SPELLING_VARIANTS))
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -147,8 +160,10 @@ def word_keys(word: str) -> frozenset[str]:
 
 def _expanded(word: str) -> frozenset[str]:
     keys = word_keys(word)
-    for variant_word in SYNONYMS.get(word, ()):
-        keys |= word_keys(variant_word)
+    spelled = word.translate(_SPELLING_VARIANTS)
+    for form in {spelled, _without_article(spelled)}:
+        for variant_word in SYNONYMS.get(form, ()):
+            keys |= word_keys(variant_word)
     return keys
 
 
@@ -183,7 +198,8 @@ def analyse_query(query: str) -> list[QueryWord]:
             continue
         seen.add(keys)
         is_last = position == len(all_words) - 1
-        prefix = min(word_keys(word), key=len) if is_last and len(word) >= 3 else None
+        light = _light_stem(word) if _is_arabic(word) else word
+        prefix = light if is_last and len(light) >= 3 else None
         analysed.append(QueryWord(keys=keys, prefix=prefix))
         if len(analysed) == MAX_QUERY_WORDS:
             break

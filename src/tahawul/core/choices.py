@@ -17,7 +17,7 @@ class Channel(models.TextChoices):
 class Maturity(models.TextChoices):
     """The UN e-government survey's online service stages, lowest first."""
 
-    INFORMATIONAL = "informational", _("Information")
+    INFORMATIONAL = "informational", _("Informational")
     INTERACTIVE = "interactive", _("Interactive")
     TRANSACTIONAL = "transactional", _("Transactional")
     CONNECTED = "connected", _("Connected")

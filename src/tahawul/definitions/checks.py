@@ -120,9 +120,9 @@ def _shape_for_maturity(definition: ServiceDefinition) -> Iterator[Problem]:
                 )
         return
     if not definition.sections:
-        yield Problem(("sections",), _("a service people apply for needs at least one section with fields"))
+        yield Problem(("sections",), _("a service that takes applications needs at least one section with fields"))
     if definition.workflow is None:
-        yield Problem(("workflow",), _("a service people apply for needs a workflow"))
+        yield Problem(("workflow",), _("a service that takes applications needs a workflow"))
 
 
 def _field_settings(definition: ServiceDefinition) -> Iterator[Problem]:
@@ -295,8 +295,10 @@ def check_workflow(workflow: Workflow) -> Iterator[Problem]:
                 {"state": key},
             )
         if not state.final and (state.outcome or state.issues):
-            yield Problem(("states", key), _("only final states have an outcome or issue something"))
+            yield Problem(("states", key), _("only final states can have an outcome or issue a document"))
         if state.issues and state.outcome != "approved":
-            yield Problem(("states", key, "issues"), _("only an approved final state issues something"))
+            yield Problem(
+                ("states", key, "issues"), _("only a final state with the outcome 'approved' can issue a document")
+            )
     if not any(state.final and state.outcome == "approved" for state in states.values()):
         yield Problem(("states",), _("no final state has the outcome 'approved'"))

@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "maxlength": 200, "autocomplete": "off"}),
     )
     entity = forms.CharField(label=_("Entity"), required=False, max_length=20)
-    category = forms.SlugField(label=_("Category"), required=False, max_length=60)
+    category = forms.SlugField(label=_("Topic"), required=False, max_length=60)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices])
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10_000)
 

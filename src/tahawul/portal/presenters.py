@@ -13,8 +13,10 @@ from tahawul.definitions.models import ServiceVersion
 from tahawul.definitions.schema import Document, FeeRule, Section, ServiceDefinition
 
 MATURITY_EXPLAINED = {
-    Maturity.INFORMATIONAL: _("Information about this service is online; the service itself is given elsewhere."),
-    Maturity.INTERACTIVE: _("You can start online, but part of the service still needs a visit or paper."),
+    Maturity.INFORMATIONAL: _(
+        "Information about this service is online; the service itself is provided through other channels."
+    ),
+    Maturity.INTERACTIVE: _("You can start online, but part of the service still needs a visit or paperwork."),
     Maturity.TRANSACTIONAL: _("You can apply, pay and follow the service online from start to finish."),
     Maturity.CONNECTED: _("Fully online, and the government fills in what it already knows about you."),
 }

@@ -1,0 +1,36 @@
+"""Shared fixtures. The demo government is loaded once per test database, through the same
+actions ``make run`` uses, so every test starts from states the real code can produce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tahawul.demo.loader import load_demo
+
+DEMO_SERVICES = Path(__file__).resolve().parent.parent / "src" / "tahawul" / "demo" / "services"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        load_demo()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings: Any) -> None:
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
