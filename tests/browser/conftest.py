@@ -44,7 +44,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     environment |= {"TAHAWUL_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
     log = Path(var_dir) / "server.log"
     with log.open("w") as output:
-        server = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+        server = subprocess.Popen(
             [sys.executable, "-m", "tahawul", "run", "--port", str(port), "--workers", "2"],
             env=environment,
             stdout=output,
@@ -55,7 +55,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 120
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/ar/", timeout=2):  # noqa: S310 (our own server)
+                with urllib.request.urlopen(f"{url}/ar/", timeout=2):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:

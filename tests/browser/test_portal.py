@@ -20,7 +20,7 @@ QUERIES = {"ar": "جوازات", "en": "passports"}
 def serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
     return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — {[node['target'] for node in violation['nodes']]}"
+        f"{violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']]}"
         for violation in results.response["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]

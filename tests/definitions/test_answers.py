@@ -167,7 +167,7 @@ def with_(**changes: object) -> dict[str, object]:
 
 def test_the_definition_helper_refuses_bad_conditions() -> None:
     sections = [section("one", field("a", "choice", choices=choices("x", "y")), field("b", "text", show_if="a == 'z'"))]
-    definition, problems = validate_data(definition_data(sections))
+    _, problems = validate_data(definition_data(sections))
     assert [problem.dotted_path for problem in problems] == ["sections[0].fields[1].show_if"]
     _, problems = validate_data(definition_data([section("one", field("b", "text", show_if="nope"))]))
     assert [problem.dotted_path for problem in problems] == ["sections[0].fields[0].show_if"]

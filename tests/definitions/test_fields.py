@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -128,10 +129,6 @@ def test_textarea_keeps_lines_and_normalises_line_endings() -> None:
     refuse(make("textarea"), ["a"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: TextareaField.clean replaces '\\r\\n' once, so 'a\\r\\r\\nb' is kept as 'a\\r\\nb' (not idempotent)",
-)
 def test_textarea_cleaning_is_idempotent_for_stray_carriage_returns() -> None:
     field = make("textarea")
     once = field.clean("a\r\r\nb", CLOCK)
@@ -259,6 +256,16 @@ def test_money_refuses(raw: object) -> None:
         assert "12.500" in english(error)
 
 
+@pytest.mark.parametrize(
+    ("type_", "raw"),
+    [("money", "12,5"), ("money", "١٢٬٥"), ("money", "1,00"), ("number", "1,2,3"), ("decimal", "12,5")],
+)
+def test_misplaced_thousands_separators_are_refused(type_: str, raw: str) -> None:
+    # A decimal comma must never be read as a thousands separator (12,5 as 125): it is refused.
+    with pytest.raises(AnswerError):
+        make(type_).clean(raw, CLOCK)
+
+
 def test_money_range_is_written_in_dinars() -> None:
     field = make("money", min="1", max="100.250")
     assert field.min == 1000
@@ -360,18 +367,11 @@ def test_date_bound_settings_are_checked(bound: str) -> None:
         make("date", min=bound)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: DateField.clean accepts datetime (a date subclass): it keeps '2000-01-01T10:00:00', "
-    "and with a min/max bound raises TypeError (datetime compared with date)",
-)
 @pytest.mark.parametrize("settings_", [{}, {"max": "today-18y"}], ids=["no-bounds", "bounded"])
 def test_date_given_a_datetime_keeps_the_date_or_refuses(settings_: dict[str, str]) -> None:
     field = make("date", **settings_)
-    try:
+    with contextlib.suppress(AnswerError):  # refusing is fine too
         assert field.clean(datetime(2000, 1, 1, 10, 0), CLOCK) == "2000-01-01"
-    except AnswerError:
-        pass
 
 
 # --- choices ------------------------------------------------------------------------------------
@@ -379,8 +379,20 @@ def test_date_given_a_datetime_keeps_the_date_or_refuses(settings_: dict[str, st
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [(True, True), (False, False), ("yes", True), (" No ", False), ("نعم", True), ("لا", False), ("1", True)]
-    + [("0", False), ("on", True), ("OFF", False), ("true", True), ("FALSE", False)],
+    [
+        (True, True),
+        (False, False),
+        ("yes", True),
+        (" No ", False),
+        ("نعم", True),
+        ("لا", False),
+        ("1", True),
+        ("0", False),
+        ("on", True),
+        ("OFF", False),
+        ("true", True),
+        ("FALSE", False),
+    ],
 )
 def test_boolean_accepts(raw: object, value: bool) -> None:
     assert make("boolean").clean(raw, CLOCK) is value
@@ -852,11 +864,6 @@ def test_address_cleaning_is_idempotent(raw: dict[str, object]) -> None:
         assert {"building", "road", "block"} <= set(once)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: phone, CPR and address patterns use \\d, which matches any Unicode digit; digits other than "
-    "ASCII/Arabic-Indic/Persian are accepted but kept unconverted",
-)
 @pytest.mark.parametrize(
     ("name", "raw"),
     [

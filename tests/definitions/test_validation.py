@@ -150,5 +150,6 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
 
     path = tmp_path / "latin1.yaml"
     path.write_bytes("name: caf\xe9".encode("latin-1"))
-    result = validate_file(path)
-    assert [problem.text for problem in result.problems] == ["the file is not UTF-8 text"]
+    with translation.override("en"):
+        result = validate_file(path)
+        assert [problem.text for problem in result.problems] == ["the file is not UTF-8 text"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 30
@@ -216,9 +216,13 @@ class _Parser:
         while not self._is("operator", "]"):
             if items:
                 self._expect("operator", ",")
+            # Only literals: a nested list or a name is refused here, so lists cannot nest deeply.
+            if self.current.kind not in {"number", "string"} and not (
+                self.current.kind == "keyword" and self.current.text in {"true", "false", "null"}
+            ):
+                raise ExpressionError("a list may hold only values", self.current.position)
             item = self._operand()
-            if not isinstance(item, Literal):
-                raise ExpressionError("a list may hold only values", self.tokens[self.index - 1].position)
+            assert isinstance(item, Literal)
             items.append(item)
         self._advance()
         return ListOf(tuple(items))
@@ -262,8 +266,22 @@ def compared_literals(node: Node) -> Iterator[tuple[str, Value]]:
                         yield name_side.path, item.value
 
 
+_BINDING = {"or": 1, "and": 2, "not": 3, "compare": 4, "operand": 5}
+
+
+def _binding(node: Node) -> int:
+    if isinstance(node, BoolOp):
+        return _BINDING[node.operator]
+    if isinstance(node, Not):
+        return _BINDING["not"]
+    if isinstance(node, Compare):
+        return _BINDING["compare"]
+    return _BINDING["operand"]
+
+
 def to_source(node: Node) -> str:
-    """Write a tree back as a condition that parses to the same tree."""
+    """Write a tree back as a condition that parses to the same tree, parenthesised only where
+    the grammar needs it (so the result stays within the parser's limits)."""
     if isinstance(node, Literal):
         return _literal_source(node.value)
     if isinstance(node, Name):
@@ -271,10 +289,18 @@ def to_source(node: Node) -> str:
     if isinstance(node, ListOf):
         return "[" + ", ".join(_literal_source(item.value) for item in node.items) + "]"
     if isinstance(node, Not):
-        return f"not ({to_source(node.operand)})"
+        return "not " + _wrapped(node.operand, minimum=_BINDING["not"])
     if isinstance(node, BoolOp):
-        return f" {node.operator} ".join(f"({to_source(operand)})" for operand in node.operands)
-    return f"({to_source(node.left)}) {node.operator} ({to_source(node.right)})"
+        # A nested and/or of the same kind came from parentheses: keep them, or it would flatten.
+        own = _BINDING[node.operator]
+        return f" {node.operator} ".join(_wrapped(operand, minimum=own + 1) for operand in node.operands)
+    operand = _BINDING["operand"]
+    return f"{_wrapped(node.left, minimum=operand)} {node.operator} {_wrapped(node.right, minimum=operand)}"
+
+
+def _wrapped(node: Node, *, minimum: int) -> str:
+    source = to_source(node)
+    return source if _binding(node) >= minimum else f"({source})"
 
 
 def _literal_source(value: Value) -> str:
@@ -284,6 +310,8 @@ def _literal_source(value: Value) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"' if "'" in value else f"'{value}'"
+    if isinstance(value, Decimal):
+        return format(value, "f")  # never the exponent form (1E-7), which does not parse
     return str(value)
 
 
@@ -308,7 +336,9 @@ def holds(node: Node, values: Mapping[str, object]) -> bool:
 
 
 def truthy(value: object) -> bool:
-    return value not in (None, False, 0, "") and value != () and value != []
+    if isinstance(value, (list, tuple, dict, str)):
+        return len(value) > 0
+    return value is not None and value is not False and value != 0
 
 
 def _is_number(value: object) -> bool:
@@ -317,7 +347,10 @@ def _is_number(value: object) -> bool:
 
 def _equal(left: object, right: object) -> bool:
     if _is_number(left) and _is_number(right):
-        return left == right
+        try:
+            return bool(left == right)
+        except InvalidOperation:  # a signalling NaN
+            return False
     if isinstance(left, bool) or isinstance(right, bool):
         return type(left) is type(right) and left == right
     if left is None or right is None:
@@ -340,6 +373,13 @@ def _compare(operator: str, left: object, right: object) -> bool:
     comparable = (_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))
     if not comparable:
         return False
+    try:
+        return _order(operator, left, right)
+    except InvalidOperation:  # NaN has no order
+        return False
+
+
+def _order(operator: str, left: object, right: object) -> bool:
     if operator == "<":
         return bool(left < right)  # type: ignore[operator]
     if operator == "<=":

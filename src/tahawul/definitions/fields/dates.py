@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ def _check_bound(text: str) -> str:
 
 
 DateBound = Annotated[str, AfterValidator(_check_bound)]
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def resolve_bound(bound: str, today: date) -> date:
@@ -58,13 +59,14 @@ class DateField(FieldBase):
     max: DateBound | None = None
 
     def clean(self, raw: object, clock: Clock) -> str:
-        if isinstance(raw, date):
+        if isinstance(raw, date) and not isinstance(raw, datetime):
             value = raw
         else:
-            if not isinstance(raw, str):
+            text = ascii_digits(raw).strip() if isinstance(raw, str) else ""
+            if not _ISO_DATE.match(text):
                 raise AnswerError(_("Enter a date like 2026-03-31."))
             try:
-                value = date.fromisoformat(ascii_digits(raw).strip())
+                value = date.fromisoformat(text)
             except ValueError:
                 raise AnswerError(_("Enter a real date like 2026-03-31.")) from None
         if self.min is not None and value < (earliest := resolve_bound(self.min, clock.today)):

@@ -13,8 +13,8 @@ from tahawul.definitions.fields.base import AnswerError, Clock, FieldBase, regis
 BAHRAIN_CODE = "973"
 # Bahraini numbers are eight digits; landlines begin with 1, mobiles with 3 or 6, service
 # numbers with 7 or 8.
-_BAHRAIN_NUMBER = re.compile(r"^[13678]\d{7}$")
-_INTERNATIONAL = re.compile(r"^[1-9]\d{6,14}$")  # E.164: at most 15 digits after the "+"
+_BAHRAIN_NUMBER = re.compile(r"^[13678][0-9]{7}$")
+_INTERNATIONAL = re.compile(r"^[1-9][0-9]{6,14}$")  # E.164: at most 15 digits after the "+"
 
 
 @register
@@ -48,7 +48,7 @@ class NationalIdField(FieldBase):
 
     def clean(self, raw: object, clock: Clock) -> str:
         digits = re.sub(r"[\s\-]", "", ascii_digits(text_of(raw)))
-        if not re.fullmatch(r"\d{9}", digits):
+        if not re.fullmatch(r"[0-9]{9}", digits):
             raise AnswerError(_("Enter the 9-digit personal number (CPR)."))
         if not 1 <= int(digits[2:4]) <= 12:  # YYMM of birth come first
             raise AnswerError(_("This is not a valid personal number (CPR)."))
@@ -58,9 +58,9 @@ class NationalIdField(FieldBase):
 _ADDRESS_PARTS: dict[str, tuple[re.Pattern[str], bool]] = {
     # part: (pattern, required)
     "flat": (re.compile(r"^[0-9A-Za-z]{1,6}$"), False),
-    "building": (re.compile(r"^\d{1,4}[A-Za-z]?$"), True),
-    "road": (re.compile(r"^\d{1,4}$"), True),
-    "block": (re.compile(r"^\d{3,4}$"), True),
+    "building": (re.compile(r"^[0-9]{1,4}[A-Za-z]?$"), True),
+    "road": (re.compile(r"^[0-9]{1,4}$"), True),
+    "block": (re.compile(r"^[0-9]{3,4}$"), True),
 }
 _ADDRESS_MESSAGES = {
     "flat": _("Enter the flat number, up to 6 letters or digits."),

@@ -15,13 +15,20 @@ from tahawul.core.money import InvalidAmount, fils_to_decimal, format_dinars, pa
 from tahawul.definitions.fields.base import AnswerError, Clock, FieldBase, register, setting_error
 from tahawul.definitions.problems import Problem
 
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}([, ][0-9]{3})+(\.[0-9]+)?")
+
 
 def _numeric_text(raw: object) -> str:
     """Digits as typed: Arabic-Indic digits, the Arabic decimal point, thousands separators."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
         raise AnswerError(_("Enter a number."))
-    text = ascii_digits(str(raw)).strip().replace("٫", ".").replace("٬", "").replace(",", "")
-    return text.replace(" ", "")
+    text = ascii_digits(str(raw)).strip().replace("٫", ".").replace("٬", ",")
+    if "," in text or " " in text:
+        # Only as thousands separators (1,250.500 or 1 250); a decimal comma (12,5) must not become 125.
+        if not _GROUPED.fullmatch(text):
+            raise AnswerError(_("Write the number with a point for decimals and no other commas, like 1250.5."))
+        text = text.replace(",", "").replace(" ", "")
+    return text
 
 
 def _decimal_from_setting(value: object) -> object:
@@ -57,7 +64,7 @@ class NumberField(FieldBase):
 
     def clean(self, raw: object, clock: Clock) -> int:
         text = _numeric_text(raw)
-        if re.fullmatch(r"[-+]?\d{1,15}", text) is None:
+        if re.fullmatch(r"[-+]?[0-9]{1,15}", text) is None:
             raise AnswerError(_("Enter a whole number, like 3."))
         number = int(text)
         _check_range(number, self.min, self.max)
@@ -76,10 +83,11 @@ class DecimalField(FieldBase):
 
     def clean(self, raw: object, clock: Clock) -> str:
         text = _numeric_text(raw)
-        if re.fullmatch(r"[-+]?\d{1,15}(\.\d+)?", text) is None:
+        if re.fullmatch(r"[-+]?[0-9]{1,15}(\.[0-9]+)?", text) is None:
             raise AnswerError(_("Enter a number, like 2.5."))
         number = Decimal(text)
-        if -number.as_tuple().exponent > self.decimal_places:  # type: ignore[operator]
+        step = Decimal(1).scaleb(-self.decimal_places)
+        if number != number.quantize(step):  # "1.50" is fine with one decimal place, "1.55" is not
             raise AnswerError(
                 ngettext_lazy(
                     "Use at most %(places)d decimal place.", "Use at most %(places)d decimal places.", "places"
@@ -87,7 +95,7 @@ class DecimalField(FieldBase):
                 places=self.decimal_places,
             )
         _check_range(number, self.min, self.max)
-        return str(number.quantize(Decimal(1).scaleb(-self.decimal_places)))
+        return str(number.quantize(step))
 
     def condition_value(self, cleaned: str) -> Decimal:
         return Decimal(cleaned)

@@ -70,7 +70,7 @@ class TextareaField(FieldBase):
     max_length: int = Field(default=2000, ge=1, le=10000)
 
     def clean(self, raw: object, clock: Clock) -> str:
-        text = text_of(raw).replace("\r\n", "\n").strip()
+        text = re.sub(r"\r\n?", "\n", text_of(raw)).strip()
         _check_length(text, self.min_length, self.max_length)
         return text
 
