@@ -34,3 +34,10 @@ def _static_files_without_manifest(settings: Any) -> None:
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+def pytest_report_header() -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE']} {database.get('HOST') or database['NAME']}"

@@ -162,3 +162,10 @@ def test_openapi_json_and_docs_are_served_without_a_cdn(client: Client) -> None:
     assert "/static/ninja/swagger-ui" in docs
     assert "cdn" not in docs.lower()
     assert "https://" not in docs
+
+
+def test_a_wrong_method_is_405_problem_json_with_allow(client: Client) -> None:
+    response = client.post("/api/v1/services", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response["Content-Type"]) == (405, "application/problem+json")
+    assert response["Allow"] == "GET"
+    assert json.loads(response.content)["code"] == "method_not_allowed"

@@ -63,3 +63,12 @@ def test_service_page_fits_a_phone_without_sideways_scrolling(live_url: str, pho
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide on a 360px screen"
     expect(phone.get_by_role("link", name="ابدأ الآن")).to_be_visible()
+
+
+def test_api_docs_work_offline_from_our_own_static_files(live_url: str, page: Page) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_url + "/api/v1/docs")
+    expect(page.get_by_text("/api/v1/services/{code}", exact=True)).to_be_visible()
+    assert requested
+    assert all(url.startswith(live_url) or url.startswith("data:") for url in requested), requested

@@ -127,3 +127,10 @@ def test_unknown_pages_are_404_in_the_visitor_language(client: Client, settings:
 
 def test_pages_only_answer_get_and_head(client: Client) -> None:
     assert client.post("/en/search/", {"q": "x"}).status_code == 405
+
+
+def test_pages_forbid_anything_not_served_by_the_portal_itself(client: Client) -> None:
+    policy = client.get("/en/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy

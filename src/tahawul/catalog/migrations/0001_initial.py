@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('description_ar', models.TextField(blank=True)),
                 ('description_en', models.TextField(blank=True)),
                 ('search_keywords', models.TextField(blank=True, help_text='Extra words people search with, space-separated')),
-                ('maturity', models.CharField(choices=[('informational', 'Information'), ('interactive', 'Interactive'), ('transactional', 'Transactional'), ('connected', 'Connected')], max_length=20)),
+                ('maturity', models.CharField(choices=[('informational', 'Informational'), ('interactive', 'Interactive'), ('transactional', 'Transactional'), ('connected', 'Connected')], max_length=20)),
                 ('fee_fils', models.PositiveIntegerField(blank=True, help_text='None when the service is free', null=True)),
                 ('fee_varies', models.BooleanField(default=False, help_text='Whether rules can change the fee')),
                 ('working_days', models.PositiveSmallIntegerField(blank=True, null=True)),
