@@ -71,4 +71,4 @@ def test_api_docs_work_offline_from_our_own_static_files(live_url: str, page: Pa
     page.goto(live_url + "/api/v1/docs")
     expect(page.get_by_text("/api/v1/services/{code}", exact=True)).to_be_visible()
     assert requested
-    assert all(url.startswith(live_url) or url.startswith("data:") for url in requested), requested
+    assert all(url.startswith((live_url, "data:")) for url in requested), requested
