@@ -6,6 +6,7 @@ from tahawul.portal import views as portal_views
 
 urlpatterns = [
     path("", portal_views.root, name="root"),
+    path("language/<str:language>/", portal_views.switch_language, name="switch_language"),
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(path("", include("tahawul.portal.urls")), prefix_default_language=True)

@@ -40,16 +40,27 @@ def test_every_page_is_right_to_left_in_arabic_and_left_to_right_in_english(clie
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_links_to_itself_in_the_other_language(client: Client, page: str) -> None:
+def test_every_page_switches_to_itself_in_the_other_language(client: Client, page: str) -> None:
     arabic = html(client, page.format(lang="ar"))
-    other = page.format(lang="en").replace("&", "&amp;")
-    assert f'href="{other}" lang="en" hreflang="en"' in arabic
+    switch = re.search(r'<a href="([^"]+)" lang="en" hreflang="en">English</a>', arabic)
+    assert switch is not None
+    response = client.get(switch.group(1).replace("&amp;", "&"))
+    assert response.status_code == 302
+    assert response.url == page.format(lang="en")
 
 
-def test_root_sends_arabic_by_default_and_remembers_english(client: Client) -> None:
+def test_root_sends_arabic_by_default_then_the_language_last_chosen(client: Client) -> None:
     assert client.get("/").url == "/ar/"
-    client.cookies["tahawul_language"] = "en"
+    client.get("/language/en/?next=/en/entities/")
     assert client.get("/").url == "/en/"
+    client.get("/language/ar/?next=/ar/")
+    assert client.get("/").url == "/ar/"
+
+
+def test_the_language_switch_never_sends_people_to_another_site(client: Client) -> None:
+    assert client.get("/language/en/?next=https://evil.example/").url == "/en/"
+    assert client.get("/language/en/?next=//evil.example/").url == "/en/"
+    assert client.get("/language/fr/?next=/en/").status_code == 404
 
 
 def test_home_offers_search_topics_and_life_events(client: Client) -> None:

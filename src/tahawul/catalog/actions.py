@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from pydantic import ConfigDict
+from pydantic import dataclasses as checked
 
-from tahawul.catalog.models import Category, Entity, LifeEvent, SearchTerm, Service, ServiceChannel
+from tahawul.catalog.models import Category, Entity, EntityKind, LifeEvent, SearchTerm, Service, ServiceChannel
 from tahawul.catalog.text_analysis import text_keys
 from tahawul.core.text import LocalizedText
 
@@ -20,17 +22,18 @@ WEIGHT_ORGANISATION = 2.0  # the entity's, category's and life events' names
 WEIGHT_DESCRIPTION = 1.0
 
 
-@dataclass(frozen=True)
+# Checked when built (they arrive from a structure file): unknown keys and kinds are refused.
+@checked.dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class EntityData:
     code: str
-    kind: str
+    kind: EntityKind
     name: LocalizedText
     website: str = ""
     phone: str = ""
     email: str = ""
 
 
-@dataclass(frozen=True)
+@checked.dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class TaxonomyItem:
     slug: str
     name: LocalizedText

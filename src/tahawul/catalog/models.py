@@ -40,7 +40,9 @@ class Entity(models.Model):
         return self.code
 
 
-class Category(models.Model):
+class Grouping(models.Model):
+    """A way of grouping services for people browsing: shown in ``position`` order."""
+
     slug = models.SlugField(max_length=60, unique=True)
     name_ar = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
@@ -49,28 +51,22 @@ class Category(models.Model):
     name = localized_attribute("name")
 
     class Meta:
+        abstract = True
         ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Category(Grouping):
+    """A topic ("Health", "Business and trade"); every service has one."""
+
+    class Meta(Grouping.Meta):
         verbose_name_plural = "categories"
 
-    def __str__(self) -> str:
-        return self.slug
 
-
-class LifeEvent(models.Model):
+class LifeEvent(Grouping):
     """A moment in life ("having a baby") that needs several services, often of several entities."""
-
-    slug = models.SlugField(max_length=60, unique=True)
-    name_ar = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    name = localized_attribute("name")
-
-    class Meta:
-        ordering = ["position", "slug"]
-
-    def __str__(self) -> str:
-        return self.slug
 
 
 class Service(models.Model):

@@ -91,7 +91,8 @@ def search_services(
     filters = filters or ServiceFilters()
     words = analyse_query(query)
     if not words:
-        services = _services().filter(filters.service_conditions()).order_by("-annual_volume", "code").distinct()
+        # No distinct(): each filter joins a table unique per service (one channel, one life event).
+        services = _services().filter(filters.service_conditions()).order_by("-annual_volume", "code")
         total = services.count()
         start = (page - 1) * page_size
         return Page(items=list(services[start : start + page_size]), total=total, number=page, size=page_size)
@@ -110,10 +111,8 @@ def _ranked_service_ids(words: Sequence[QueryWord], filters: ServiceFilters) -> 
     for prefix in prefixes:
         # A range instead of LIKE: it uses the term index on SQLite and PostgreSQL alike.
         matching |= Q(term__gte=prefix, term__lt=prefix + "\uffff")
-    rows = (
-        SearchTerm.objects.filter(matching, filters.service_conditions("service__"))
-        .values_list("service_id", "term", "weight", "service__annual_volume")
-        .distinct()
+    rows = SearchTerm.objects.filter(matching, filters.service_conditions("service__")).values_list(
+        "service_id", "term", "weight", "service__annual_volume"
     )
     weights: dict[int, dict[str, float]] = defaultdict(dict)
     volume: dict[int, int] = {}

@@ -1,8 +1,8 @@
 """Words people type for the words services are written in: Gulf colloquial, loanwords, spellings.
 
 A query word on the left also searches for the words on the right. Service definitions add
-their own variants in ``keywords``; this list is for words that hold across services. Words are
-written normalised (see ``text_analysis.normalise``, and taa marbuta as ه), without the article.
+their own variants in ``keywords``; this list is for words that hold across services. Write the
+words on the left without the article; spelling (hamza, taa marbuta...) does not matter.
 """
 
 from __future__ import annotations

@@ -33,69 +33,16 @@ _WORD = re.compile(r"[a-z0-9]+|[\u0621-\u064a]+")
 _ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("تها", "تي", "تك", "ته", "ات", "ون", "ين", "ان", "ها", "ه", "ي")
 
-ARABIC_STOP_WORDS = frozenset(
-    [
-        "في",
-        "من",
-        "على",
-        "الى",
-        "عن",
-        "مع",
-        "او",
-        "و",
-        "ما",
-        "ماذا",
-        "كيف",
-        "هل",
-        "اريد",
-        "ابي",
-        "ابغي",
-        "ابغا",
-        "ابى",
-        "لي",
-        "عندي",
-        "انا",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "التي",
-        "الذي",
-        "كل",
-        "اي",
-        "عند",
-    ]
+# fmt: off
+_ARABIC_STOP_WORDS = (
+    "في", "من", "على", "إلى", "عن", "مع", "أو", "و", "ما", "ماذا", "كيف", "هل", "أريد", "أبي", "أبغى",
+    "لي", "عندي", "أنا", "هذا", "هذه", "ذلك", "التي", "الذي", "كل", "أي", "عند",
 )
-ENGLISH_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "my",
-        "how",
-        "do",
-        "i",
-        "is",
-        "are",
-        "and",
-        "or",
-        "with",
-        "from",
-        "me",
-        "can",
-        "what",
-        "where",
-        "want",
-        "need",
-        "get",
-    ]
-)
+ENGLISH_STOP_WORDS = frozenset((
+    "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "my", "how", "do", "i", "is", "are", "and",
+    "or", "with", "from", "me", "can", "what", "where", "want", "need", "get",
+))
+# fmt: on
 
 _arabic_stemmer = Stemmer.Stemmer("arabic")
 _english_stemmer = Stemmer.Stemmer("english")
@@ -105,6 +52,16 @@ def normalise(text: str) -> str:
     """Unicode-, case- and digit-normalised text, Arabic diacritics and letter forms unified."""
     text = unicodedata.normalize("NFKC", ascii_digits(text)).casefold()
     return _DIACRITICS_AND_TATWEEL.sub("", text).translate(_LETTER_FORMS)
+
+
+def _lookup_form(word: str) -> str:
+    """The form under which synonyms are looked up (taa marbuta as ه, no hamza...)."""
+    return normalise(word).translate(_SPELLING_VARIANTS)
+
+
+# Compared before hamza is dropped, so that ماء (water) is not taken for ما (what).
+ARABIC_STOP_WORDS = frozenset(normalise(word) for word in _ARABIC_STOP_WORDS)
+_SYNONYMS = {_lookup_form(word): variants for word, variants in SYNONYMS.items()}
 
 
 _ABBREVIATIONS = [
@@ -162,7 +119,7 @@ def _expanded(word: str) -> frozenset[str]:
     keys = word_keys(word)
     spelled = word.translate(_SPELLING_VARIANTS)
     for form in {spelled, _without_article(spelled)}:
-        for variant_word in SYNONYMS.get(form, ()):
+        for variant_word in _SYNONYMS.get(form, ()):
             keys |= word_keys(variant_word)
     return keys
 

@@ -6,7 +6,7 @@ The one validator behind every channel: the portal, the API, Open311 and the cou
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -92,7 +92,9 @@ def check_answers(
     return AnswerCheck(cleaned=cleaned, errors=errors)
 
 
-def _visibility(definition: ServiceDefinition, fields: dict[str, FieldBase], tentative: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _visibility(
+    definition: ServiceDefinition, fields: dict[str, FieldBase], tentative: dict[str, Any]
+) -> Callable[[str], bool]:
     """A function telling whether a field is shown, given the answers (cycles were refused at publish)."""
     section_condition = {
         item.key: _compiled(section.show_if) for section in definition.sections for item in section.fields
@@ -110,7 +112,9 @@ def _visibility(definition: ServiceDefinition, fields: dict[str, FieldBase], ten
     return visible
 
 
-def _condition_value(name: str, fields: dict[str, FieldBase], tentative: dict[str, Any], visible) -> object:  # type: ignore[no-untyped-def]
+def _condition_value(
+    name: str, fields: dict[str, FieldBase], tentative: dict[str, Any], visible: Callable[[str], bool]
+) -> object:
     if name not in fields or name not in tentative or not visible(name):
         return None
     return fields[name].condition_value(tentative[name])

@@ -27,13 +27,15 @@ def service_version(*, code: str, number: int | None = None) -> ServiceVersion:
     Raises :class:`UnknownService` when there is no such service or version.
     """
     versions = ServiceVersion.objects.filter(service__code=code).select_related("service")
-    version = versions.filter(number=number).first() if number is not None else versions.order_by("-number").first()
+    if number is None:
+        latest = versions.order_by("-number").first()
+        if latest is None:
+            raise UnknownService()
+        return latest
+    version = versions.filter(number=number).first()
     if version is None:
-        raise UnknownService(
-            _("There is no published version %(number)s of the service %(code)s.") % {"number": number, "code": code}
-            if number is not None
-            else None
-        )
+        message = _("There is no published version %(number)s of the service %(code)s.")
+        raise UnknownService(message % {"number": number, "code": code})
     return version
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from tahawul.catalog import selectors as catalog
@@ -20,10 +22,33 @@ PAGE_SIZE = 20
 T = TypeVar("T")
 
 
+@require_safe
 def root(request: HttpRequest) -> HttpResponse:
     """``/`` → the portal in the language last chosen, Arabic by default."""
-    language = request.COOKIES.get("tahawul_language")
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return HttpResponseRedirect(f"/{'en' if language == 'en' else 'ar'}/")
+
+
+@require_safe
+def switch_language(request: HttpRequest, language: str) -> HttpResponse:
+    """Remember the language chosen and go to ``next`` (the same page in that language)."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = f"/{language}/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 @require_safe

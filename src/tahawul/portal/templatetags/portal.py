@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -48,6 +49,12 @@ def in_language(context: template.Context, language: str) -> str:
     path = translate_url(request.path, language)
     query = request.META.get("QUERY_STRING", "")
     return f"{path}?{query}" if query else path
+
+
+@register.simple_tag(takes_context=True)
+def switch_to(context: template.Context, language: str) -> str:
+    """A link that remembers ``language`` as the visitor's choice, then shows this page in it."""
+    return reverse("switch_language", args=[language]) + "?" + urlencode({"next": in_language(context, language)})
 
 
 @register.simple_tag(takes_context=True)
