@@ -153,6 +153,14 @@ def test_validate_a_directory_of_good_files() -> None:
     assert run("validate", str(DEMO_SERVICES / "NPRA")).strip().endswith("definition(s) valid")
 
 
+def test_validate_without_references_ignores_unknown_codes(tmp_path: Path) -> None:
+    text = PASSPORT.read_text(encoding="utf-8").replace("category: identity-travel", "category: astrology")
+    path = write(tmp_path, "a.yaml", text)
+    assert run("validate", "--no-references", str(path)).strip() == "1 definition(s) valid"
+    with pytest.raises(CommandError):
+        run("validate", str(path))
+
+
 def test_load_reports_what_it_published(tmp_path: Path) -> None:
     changed = write(tmp_path, "p.yaml", PASSPORT.read_text(encoding="utf-8").replace("Passport renewal", "Renew"))
     output = run("load", str(changed))

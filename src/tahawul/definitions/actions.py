@@ -37,12 +37,13 @@ def definition_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def validate_paths(paths: Sequence[Path]) -> list[ValidatedSource]:
-    """Validate every file against the schema, the checks and what the platform knows.
+def validate_paths(paths: Sequence[Path], *, check_references: bool = True) -> list[ValidatedSource]:
+    """Validate every file against the schema, the checks and (unless ``check_references`` is
+    false) the entities, categories and life events the platform knows.
 
     Also reports a service code defined by two files. Reads the database, writes nothing.
     """
-    known = known_codes()
+    known = known_codes() if check_references else None
     results = [validate_file(path, known=known) for path in definition_files(paths)]
     first_file: dict[str, str] = {}
     for result in results:

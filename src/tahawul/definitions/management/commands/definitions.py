@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import translation
 
 from tahawul.catalog.errors import UnknownService
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="subcommand", required=True, parser_class=argparse.ArgumentParser)
         validate = commands.add_parser("validate", help="report every problem; exit 1 if there is one")
         validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        validate.add_argument(
+            "--no-references",
+            action="store_true",
+            help="do not check entity, category and life-event codes (no database needed)",
+        )
         load = commands.add_parser("load", help="validate, then publish what changed (all or nothing)")
         load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         export = commands.add_parser("export", help="print a published version as YAML")
@@ -34,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"]):
             if options["subcommand"] == "validate":
-                self._validate(options["paths"])
+                self._validate(options["paths"], check_references=not options["no_references"])
             elif options["subcommand"] == "load":
                 self._load(options["paths"])
             else:
@@ -45,9 +51,15 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or directory: {', '.join(missing)}")
 
-    def _validate(self, paths: list[Path]) -> None:
+    def _validate(self, paths: list[Path], *, check_references: bool) -> None:
         self._missing(paths)
-        results = actions.validate_paths(paths)
+        try:
+            results = actions.validate_paths(paths, check_references=check_references)
+        except DatabaseError:
+            raise CommandError(
+                "cannot read the entities and categories: the database is not set up "
+                "(run `tahawul migrate` and load them first), or use --no-references"
+            ) from None
         problems = [problem for result in results for problem in result.problems]
         for problem in problems:
             self.stdout.write(str(problem))
