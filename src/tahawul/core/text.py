@@ -38,7 +38,8 @@ def localized_attribute(name: str) -> property:
     """A model property reading ``<name>_ar`` or ``<name>_en`` in the active language."""
 
     def read(instance: object) -> str:
-        text = LocalizedText(ar=getattr(instance, f"{name}_ar"), en=getattr(instance, f"{name}_en"))
-        return text.in_language()
+        arabic: str = getattr(instance, f"{name}_ar")
+        english: str = getattr(instance, f"{name}_en")
+        return (english or arabic) if (get_language() or "ar")[:2] == "en" else (arabic or english)
 
     return property(read)

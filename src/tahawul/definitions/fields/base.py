@@ -15,7 +15,7 @@ from django.utils.translation import override
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
-from tahawul.core.text import LocalizedText
+from tahawul.core.text import LANGUAGES, LocalizedText
 from tahawul.definitions.keys import Key
 from tahawul.definitions.problems import Problem
 
@@ -33,7 +33,7 @@ class AnswerError(Exception):
         if isinstance(self.message, LocalizedText):  # a designer's own wording, already bilingual
             return self.message
         texts = {}
-        for language in ("ar", "en"):
+        for language in LANGUAGES:
             with override(language):
                 texts[language] = str(self.message % self.params) if self.params else str(self.message)
         return LocalizedText(**texts)
