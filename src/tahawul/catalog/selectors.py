@@ -155,8 +155,12 @@ def service_listing(*, code: str) -> Service:
     return service
 
 
+def entities() -> QuerySet[Entity]:
+    return Entity.objects.order_by("code")
+
+
 def entities_with_counts() -> QuerySet[Entity]:
-    return Entity.objects.annotate(service_count=Count("services")).order_by("code")
+    return entities().annotate(service_count=Count("services"))
 
 
 def entity(*, code: str) -> Entity:
@@ -166,8 +170,12 @@ def entity(*, code: str) -> Entity:
     return found
 
 
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
 def categories_with_counts() -> QuerySet[Category]:
-    return Category.objects.annotate(service_count=Count("services"))
+    return categories().annotate(service_count=Count("services"))
 
 
 def category(*, slug: str) -> Category:

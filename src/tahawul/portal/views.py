@@ -81,8 +81,9 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "results": results,
-            "entities": catalog.entities_with_counts(),
-            "categories": catalog.categories_with_counts(),
+            # The filters need names only: counting every service per request would grow with the catalogue.
+            "entities": catalog.entities(),
+            "categories": catalog.categories(),
         },
         status=200 if form.is_valid() else 400,
     )
