@@ -8,12 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint pytest browsers messages lock bench clean
+.PHONY: run test lint pytest system-packages messages lock bench clean
 
 run: $(VENV)/.installed-run
+	@scripts/ensure-system-packages --runtime
 	$(BIN)/tahawul run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev browsers lint pytest
+test: $(VENV)/.installed-dev system-packages lint pytest
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Tahawul needs Python 3.11"'
@@ -29,8 +30,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-browsers:
-	@scripts/ensure-chromium
+# Debian packages: chromium for the browser tests; Pango, HarfBuzz and Arabic fonts for PDFs.
+system-packages:
+	@scripts/ensure-system-packages
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -62,11 +62,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI's assets from the installed package, not a CDN
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "django_tasks",
+    "django_tasks_db",
     "tahawul.core",
     "tahawul.identity",
     "tahawul.catalog",
     "tahawul.definitions",
+    "tahawul.notifications",
+    "tahawul.applications",
     "tahawul.portal",
+    "tahawul.backoffice",
     "tahawul.api",
     "tahawul.demo",
 ]
@@ -79,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,6 +128,73 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
+
+# Accounts (django-allauth): local accounts now; the national identity service is OpenID Connect,
+# switched on by three variables, not by code.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:my_applications"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+SOCIALACCOUNT_PROVIDERS: dict[str, object] = {}
+if os.environ.get("TAHAWUL_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "national-id",
+                "name": os.environ.get("TAHAWUL_OIDC_NAME", "National identity"),
+                "client_id": os.environ.get("TAHAWUL_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("TAHAWUL_OIDC_SECRET", ""),
+                "settings": {"server_url": os.environ["TAHAWUL_OIDC_SERVER_URL"]},
+            }
+        ]
+    }
+
+# Background work (django-tasks): the database backend needs nothing beside the database;
+# `tahawul worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What the worker's scheduler queues, and every how many seconds (each must be idempotent).
+TAHAWUL_PERIODIC_TASKS = [
+    ("tahawul.notifications.tasks.requeue_stalled", 300),
+    ("tahawul.applications.tasks.sweep_sla_task", 300),
+]
+
+# Documents live outside the web root and are served only through an access-checked view.
+TAHAWUL_DOCUMENT_ROOT = Path(os.environ.get("TAHAWUL_DOCUMENT_ROOT", VAR_DIR / "documents")).resolve()
+# A dotted path to a virus scanner (see tahawul.applications.scanning); unset means no scanning.
+TAHAWUL_VIRUS_SCANNER = os.environ.get("TAHAWUL_VIRUS_SCANNER", "")
+
+# Working days: Friday and Saturday are the weekend; public holidays from the `holidays` package.
+TAHAWUL_WEEKEND = tuple(int(day) for day in _env_list("TAHAWUL_WEEKEND", "4,5"))  # Monday is 0
+TAHAWUL_HOLIDAY_COUNTRY = os.environ.get("TAHAWUL_HOLIDAY_COUNTRY", "BH")
+
+# Notifications: email through Django's mail backends (SMTP when EMAIL_HOST is set), SMS through
+# a pluggable gateway; the development sender writes to var/outbox/.
+TAHAWUL_OUTBOX_DIR = VAR_DIR / "outbox"
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = TAHAWUL_OUTBOX_DIR / "email"
+EMAIL_TIMEOUT = 30  # a hung mail server must not hold a worker forever
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@tahawul.localhost")
+TAHAWUL_SMS_SENDER = os.environ.get("TAHAWUL_SMS_SENDER", "tahawul.notifications.senders.OutboxSmsSender")
+
+# Payments: the built-in test provider moves no money and says so on every page it shows.
+TAHAWUL_PAYMENT_PROVIDER = os.environ.get("TAHAWUL_PAYMENT_PROVIDER", "" if PRODUCTION else "test")
+# Where links in notifications and certificate QR codes point.
+TAHAWUL_PUBLIC_URL = os.environ.get("TAHAWUL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,6 +249,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The demo government is fictional; every page says so while this is on.

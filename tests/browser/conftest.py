@@ -71,7 +71,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.skip(
-            "CHROMIUM IS NOT INSTALLED: browser tests SKIPPED (run scripts/ensure-chromium, which make test runs)"
+            "CHROMIUM IS NOT INSTALLED: browser tests SKIPPED (run scripts/ensure-system-packages, which make test runs)"
         )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

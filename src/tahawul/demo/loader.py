@@ -9,8 +9,10 @@ from django.db import transaction
 from pydantic import BaseModel, ConfigDict
 
 from tahawul.catalog.actions import EntityData, TaxonomyItem, save_government_structure
-from tahawul.catalog.models import Service
+from tahawul.catalog.models import Entity, Service
 from tahawul.definitions.actions import Published, load_definitions
+from tahawul.identity.actions import Person, save_people
+from tahawul.identity.models import User
 
 DEMO_DIR = Path(__file__).resolve().parent
 STRUCTURE_FILE = DEMO_DIR / "government.yaml"
@@ -36,6 +38,62 @@ def load_demo() -> list[Published]:
     """The demo government's structure and all its services (unchanged ones publish nothing)."""
     load_structure()
     return load_definitions(paths=[SERVICES_DIR])
+
+
+PEOPLE_FILE = Path(__file__).resolve().parent / "people.yaml"
+# Fictional accounts, created only while TAHAWUL_DEMO is on (never in production by default);
+# `tahawul run` prints them with this password.
+DEMO_PASSWORD = "demo-tahawul-2026"  # noqa: S105
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Name(_Strict):
+    ar: str
+    en: str
+
+
+class _Person(_Strict):
+    username: str
+    name: _Name
+    language: str = "ar"
+    national_id: str | None = None
+    mobile: str = ""
+    email: str = ""
+    roles: dict[str, list[str]] = {}
+
+
+class _People(_Strict):
+    beneficiaries: list[_Person]
+    staff: list[_Person]
+
+
+def demo_people(path: Path = PEOPLE_FILE) -> _People:
+    return _People.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def load_people(path: Path = PEOPLE_FILE) -> list[User]:
+    """The demo accounts: beneficiaries, and staff in every role across several entities."""
+    people = demo_people(path)
+    return save_people(
+        [
+            Person(
+                username=item.username,
+                name_ar=item.name.ar,
+                name_en=item.name.en,
+                language=item.language,
+                national_id=item.national_id,
+                mobile=item.mobile,
+                email=item.email,
+                roles=item.roles,
+            )
+            for item in [*people.beneficiaries, *people.staff]
+        ],
+        password=DEMO_PASSWORD,
+        entity_ids=dict(Entity.objects.values_list("code", "id")),
+    )
 
 
 def catalogue_is_empty() -> bool:

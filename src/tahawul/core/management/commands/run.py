@@ -1,28 +1,70 @@
-"""``tahawul run``: prepare the database and static files, then serve with gunicorn.
+"""``tahawul run``: prepare the database and static files, then serve with gunicorn beside a worker.
 
 What ``make run`` calls. Not Django's development server: gunicorn sync workers, one per core
-(measured best on SQLite, DESIGN.md §8), static files through whitenoise.
+(measured best on SQLite, DESIGN.md §8), static files through whitenoise. ``tahawul worker``
+runs beside it as a second child process (notifications, SLA sweeps); this process only watches
+the two, passes SIGTERM/SIGINT on to both, restarts the worker if it dies and stops it when
+gunicorn exits.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import signal
+import subprocess
 import sys
+import time
+from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+WATCH_SECONDS = 0.5
+WORKER_RESTART_DELAY = 5.0
+STOP_TIMEOUT = 30.0
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A pre-exec hook asking Linux to SIGTERM the child when this process dies, even by SIGKILL.
+
+    Without it a killed ``tahawul run`` would leave gunicorn holding the port. None elsewhere.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    parent = os.getpid()
+
+    def hook() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return hook
+
+
+def _exit_status(returncode: int) -> int:
+    return 128 - returncode if returncode < 0 else returncode  # killed by signal N: 128 + N, as a shell says
+
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo government when the catalogue is empty, and serve with gunicorn."
+    help = "Migrate, load the demo government when the catalogue is empty, and serve with gunicorn and a worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo government")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker (run `tahawul worker` elsewhere)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -35,8 +77,75 @@ class Command(BaseCommand):
         self.stdout.write(f"  portal (Arabic):  http://{shown_host}:{options['port']}/ar/")
         self.stdout.write(f"  portal (English): http://{shown_host}:{options['port']}/en/")
         self.stdout.write(f"  API docs:         http://{shown_host}:{options['port']}/api/v1/docs")
-        self.stdout.write(f"  database:         {settings.DATABASES['default']['NAME']}\n")
-        sys.stdout.flush()
+        self.stdout.write(f"  database:         {settings.DATABASES['default']['NAME']}")
+        if settings.TAHAWUL_DEMO and not options["no_demo"]:
+            self.stdout.write("")
+            call_command("demo", "people")
         gunicorn = [sys.executable, "-m", "gunicorn", "tahawul.wsgi:application", "--bind", address]
         gunicorn += ["--workers", str(options["workers"]), "--worker-class", "sync", "--access-logfile", "-"]
-        os.execv(sys.executable, gunicorn)  # noqa: S606 (becomes gunicorn; fixed arguments, no shell)
+        supervisor = _Supervisor(gunicorn=gunicorn, with_worker=not options["no_worker"], report=self.stderr.write)
+        supervisor.start()
+        if supervisor.worker is not None:
+            self.stdout.write(f"  worker:           running (pid {supervisor.worker.pid}): notifications, SLA sweeps\n")
+        else:
+            self.stdout.write("  worker:           not started (--no-worker); run `tahawul worker` elsewhere\n")
+        sys.stdout.flush()
+        sys.exit(supervisor.watch())
+
+
+class _Supervisor:
+    """Two children in their own process groups: a Ctrl-C reaches them once, through us."""
+
+    def __init__(self, *, gunicorn: list[str], with_worker: bool, report: Callable[[str], None]) -> None:
+        self.report = report
+        self.gunicorn_command = gunicorn
+        self.worker_command = [sys.executable, "-m", "tahawul", "worker"] if with_worker else None
+        self.gunicorn: subprocess.Popen[bytes] | None = None
+        self.worker: subprocess.Popen[bytes] | None = None
+        self.stopping = False
+        self.hook = _die_with_parent()
+
+    def _spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
+        # Fixed arguments, no shell.
+        return subprocess.Popen(command, process_group=0, preexec_fn=self.hook)  # noqa: S603
+
+    def start(self) -> None:
+        signal.signal(signal.SIGTERM, self._forward)
+        signal.signal(signal.SIGINT, self._forward)
+        if self.worker_command is not None:
+            self.worker = self._spawn(self.worker_command)
+        self.gunicorn = self._spawn(self.gunicorn_command)
+
+    def _forward(self, signum: int, frame: FrameType | None) -> None:
+        self.stopping = True
+        for child in (self.gunicorn, self.worker):
+            if child is not None and child.poll() is None:
+                child.send_signal(signum)
+
+    def watch(self) -> int:
+        """Wait for gunicorn to exit; keep the worker alive meanwhile. Returns gunicorn's exit status."""
+        assert self.gunicorn is not None
+        while (returncode := self.gunicorn.poll()) is None:
+            if self.worker is not None and self.worker.poll() is not None and not self.stopping:
+                self.report(
+                    f"The worker stopped (exit status {_exit_status(self.worker.returncode)}); "
+                    f"restarting it in {WORKER_RESTART_DELAY:.0f} s."
+                )
+                time.sleep(WORKER_RESTART_DELAY)
+                if not self.stopping and self.worker_command is not None:
+                    self.worker = self._spawn(self.worker_command)
+            time.sleep(WATCH_SECONDS)
+        self._stop_worker()
+        return _exit_status(returncode)
+
+    def _stop_worker(self) -> None:
+        if self.worker is None or self.worker.poll() is not None:
+            return
+        if not self.stopping:
+            # A second signal would make the worker abandon the task it is running; send only one.
+            self.worker.terminate()
+        try:
+            self.worker.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.worker.kill()
+            self.worker.wait()

@@ -1,0 +1,555 @@
+"""Every change to an application. One keyword-only function per use case; each is one
+transaction, checks permission, writes the history event and queues notifications on commit.
+The portal, the API and the back office all call these."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tahawul.applications import documents as files
+from tahawul.applications.engine import may_perform
+from tahawul.applications.errors import (
+    BadDocument,
+    CommentRequired,
+    InvalidAnswers,
+    NotAllowed,
+    NotEligible,
+    NotInThisState,
+    PaymentRequired,
+    ServiceNotOnline,
+    StaleApplication,
+)
+from tahawul.applications.models import (
+    DRAFT,
+    Application,
+    Certificate,
+    Document,
+    DocumentView,
+    Event,
+    Payment,
+)
+from tahawul.applications.notifying import notify_applicant, notify_assignee, notify_supervisors
+from tahawul.applications.payments import provider
+from tahawul.applications.selectors import current_state, definition_of
+from tahawul.core.calendar import add_working_days, deadline_after
+from tahawul.core.choices import Channel
+from tahawul.core.references import new_reference
+from tahawul.core.text import LocalizedText
+from tahawul.definitions.answers import AnswerCheck, check_answers, fee_for, refusals
+from tahawul.definitions.expressions import holds, names, parse
+from tahawul.definitions.fields.files import FileField
+from tahawul.definitions.schema import Document as DocumentSpec
+from tahawul.definitions.schema import ServiceDefinition, Transition
+from tahawul.definitions.selectors import current_definition
+from tahawul.definitions.workflow import expected_working_days
+from tahawul.identity.models import Role, User
+from tahawul.identity.selectors import NotFound, roles_in
+
+audit = logging.getLogger("tahawul.audit")
+ASSISTED_CHANNELS = frozenset({Channel.COUNTER, Channel.CALL_CENTRE})
+
+
+# --- starting and filling in ------------------------------------------------------------------
+
+
+def start_application(
+    *, applicant: User, service_code: str, channel: str, assisted_by: User | None = None
+) -> Application:
+    """A draft of the service's current version, kept on the server until it is submitted."""
+    version, definition = current_definition(code=service_code)
+    if definition.workflow is None or channel not in definition.channels:
+        raise ServiceNotOnline()
+    entity_id = version.service.entity_id
+    if channel in ASSISTED_CHANNELS:
+        if assisted_by is None or not roles_in(assisted_by, entity_id) & {Role.OFFICER, Role.SUPERVISOR}:
+            raise NotAllowed(_("Only the entity's staff can apply on someone's behalf."))
+    elif assisted_by is not None:
+        raise NotAllowed(_("An assisted application is made at the counter or by the call centre."))
+    now = timezone.now()
+    with transaction.atomic():
+        application = Application.objects.create(
+            reference=new_reference(),
+            service=version.service,
+            version=version,
+            entity_id=entity_id,
+            applicant=applicant,
+            channel=channel,
+            assisted_by=assisted_by,
+            created_at=now,
+            updated_at=now,
+        )
+        _record(application, actor=assisted_by or applicant, action="start", to_state=DRAFT)
+    return application
+
+
+def save_answers(
+    *,
+    application: Application,
+    actor: User,
+    answers: Mapping[str, object],
+    sections: list[str] | None = None,
+    today: Any = None,
+) -> AnswerCheck:
+    """Check and keep the answers of some pages of a draft (or the fields a correction asked for).
+
+    Nothing is kept when anything is wrong: the page comes back with every error.
+    """
+    definition = definition_of(application)
+    _check_editor(application, actor)
+    merged = {**application.answers, **answers}
+    check = check_answers(definition, merged, today=today or timezone.localdate(), sections=sections)
+    errors = dict(check.errors)
+    if application.state != DRAFT:
+        errors.update(_outside_correction(application, answers))
+    if errors:
+        return AnswerCheck(cleaned=check.cleaned, errors=errors)
+    kept = {**application.answers, **check.cleaned}
+    for key in answers:
+        if key not in check.cleaned:
+            kept.pop(key, None)  # a blank optional answer, or a question now hidden
+    _write(application, application.revision, answers=kept)
+    return AnswerCheck(cleaned=kept)
+
+
+def _check_editor(application: Application, actor: User) -> None:
+    if actor.pk != application.applicant_id and (
+        application.assisted_by_id is None or actor.pk != application.assisted_by_id
+    ):
+        raise NotFound()
+    if application.state == DRAFT:
+        return
+    state = current_state(application, definition_of(application))
+    if state is None or state.actor != "applicant" or application.closed_at is not None:
+        raise NotInThisState(_("This application can no longer be changed."))
+
+
+def _outside_correction(application: Application, answers: Mapping[str, object]) -> dict[str, LocalizedText]:
+    allowed = set(application.correction_fields)
+    if not allowed:
+        return {}
+    message = LocalizedText(
+        ar="لم يُطلب تعديل هذه الإجابة.", en="This answer was not among those you were asked to correct."
+    )
+    return {key: message for key in answers if key not in allowed}
+
+
+def attach_document(*, application: Application, actor: User, key: str, upload: UploadedFile[bytes]) -> Document:
+    """Keep an uploaded file for a document the definition asks for (or a file question)."""
+    definition = definition_of(application)
+    _check_editor(application, actor)
+    spec = _file_spec(definition, key)
+    if spec is None:
+        raise BadDocument(_("This service does not ask for a document called '%(key)s'.") % {"key": key})
+    if application.state != DRAFT and application.correction_fields and key not in application.correction_fields:
+        raise BadDocument(_("This document was not among those you were asked to correct."))
+    types, max_mb = spec
+    stored = files.check_and_store(upload, allowed_types=types, max_mb=max_mb)
+    with transaction.atomic():
+        application.documents.filter(key=key, superseded=False).update(superseded=True)
+        document = Document.objects.create(
+            application=application,
+            key=key,
+            original_name=(upload.name or key)[:255],
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            storage_name=stored.storage_name,
+            token=secrets.token_urlsafe(18),
+            uploaded_by=actor,
+        )
+        if definition.field(key) is not None:
+            answers = {**application.answers, key: document.token}
+            _write(application, application.revision, answers=answers)
+        else:
+            _write(application, application.revision)
+        _record(application, actor=actor, action="upload", details={"key": key, "sha256": stored.sha256})
+    return document
+
+
+def _file_spec(definition: ServiceDefinition, key: str) -> tuple[list[str], float] | None:
+    for spec in definition.documents:
+        if spec.key == key:
+            return list(spec.types), spec.max_mb
+    question = definition.field(key)
+    if isinstance(question, FileField):
+        return list(question.types), question.max_mb
+    return None
+
+
+def record_document_view(*, document: Document, viewer: User) -> None:
+    if viewer.pk != document.application.applicant_id:
+        DocumentView.objects.create(document=document, viewer=viewer)
+
+
+# --- paying -----------------------------------------------------------------------------------
+
+
+def start_payment(*, application: Application, actor: User) -> Payment:
+    _check_editor(application, actor)
+    if application.paid_at is not None or application.fee_fils == 0:
+        raise NotInThisState(_("Nothing is owed for this application."))
+    chosen = provider()
+    if chosen is None:
+        raise NotInThisState(_("Online payment is not available."))
+    return Payment.objects.create(
+        application=application,
+        provider=chosen.name,
+        amount_fils=application.fee_fils,
+        token=secrets.token_urlsafe(24),
+    )
+
+
+def settle_payment(*, token: str, succeeded: bool, provider_reference: str = "") -> Payment:
+    """The provider's report. Reporting the same outcome twice changes nothing."""
+    with transaction.atomic():
+        payment = Payment.objects.select_related("application").filter(token=token).first()
+        if payment is None:
+            raise NotFound()
+        if payment.status != Payment.Status.PENDING:
+            return payment
+        now = timezone.now()
+        payment.status = Payment.Status.PAID if succeeded else Payment.Status.FAILED
+        payment.settled_at = now
+        payment.provider_reference = provider_reference
+        payment.save(update_fields=["status", "settled_at", "provider_reference"])
+        application = payment.application
+        if succeeded and payment.amount_fils == application.fee_fils:
+            _write(application, application.revision, paid_at=now)
+            _record(application, actor=None, action="pay", details={"fils": payment.amount_fils})
+    return payment
+
+
+def quote_fee(*, application: Application) -> int:
+    definition = definition_of(application)
+    if definition.fee is None or definition.fee.payment != "online":
+        return 0
+    return fee_for(definition, cleaned=application.answers).fils
+
+
+def prepare_payment(*, application: Application, actor: User) -> int:
+    """Fix the fee the answers owe before paying (it changes only if the answers do)."""
+    _check_editor(application, actor)
+    fee = quote_fee(application=application)
+    if application.paid_at is None and fee != application.fee_fils:
+        _write(application, application.revision, fee_fils=fee)
+    return fee
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+def missing_documents(application: Application, definition: ServiceDefinition | None = None) -> list[DocumentSpec]:
+    definition = definition or definition_of(application)
+    have = set(application.documents.filter(superseded=False).values_list("key", flat=True))
+    values = {
+        question.key: question.condition_value(application.answers[question.key])
+        for question in definition.fields()
+        if question.key in application.answers
+    }
+    needed = []
+    for spec in definition.documents:
+        if not spec.required or spec.key in have:
+            continue
+        if spec.show_if is not None:
+            condition = parse(spec.show_if)
+            if not holds(condition, {name: values.get(name) for name in names(condition)}):
+                continue
+        needed.append(spec)
+    return needed
+
+
+def submit(*, application: Application, actor: User, expected_revision: int | None = None) -> Application:
+    """Check everything once more and hand the application to the entity."""
+    definition = definition_of(application)
+    if application.state != DRAFT:
+        raise NotInThisState(_("This application has already been submitted."))
+    _check_editor(application, actor)
+    check = check_answers(definition, application.answers, today=timezone.localdate())
+    if not check.ok:
+        raise InvalidAnswers(check.errors)
+    refused = refusals(definition, facts=None, cleaned=check.cleaned)
+    if refused:
+        raise NotEligible(refused)
+    if missing_documents(application, definition):
+        raise InvalidAnswers(
+            {
+                spec.key: LocalizedText(ar="أرفق هذا المستند.", en="Upload this document.")
+                for spec in missing_documents(application, definition)
+            }
+        )
+    fee = quote_fee(application=application)
+    assisted = application.channel in ASSISTED_CHANNELS
+    if fee and application.paid_at is None and not assisted:
+        raise PaymentRequired()
+    assert definition.workflow is not None
+    now = timezone.now()
+    days = expected_working_days(definition.workflow)
+    changes: dict[str, Any] = {
+        "answers": check.cleaned,
+        "submitted_at": now,
+        "expected_by": add_working_days(timezone.localdate(now), days) if days is not None else None,
+        "fee_fils": fee,
+    }
+    if assisted and fee and application.paid_at is None:
+        changes["paid_at"] = now  # collected at the counter or by phone, recorded by the officer
+    with transaction.atomic():
+        _enter(application, definition, definition.workflow.initial, expected_revision, now, **changes)
+        _record(
+            application,
+            actor=actor,
+            action="submit",
+            from_state=DRAFT,
+            to_state=definition.workflow.initial,
+            on_behalf_of=application.applicant if actor.pk != application.applicant_id else None,
+        )
+        notify_applicant(application, "application_submitted")
+    return application
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+def perform(
+    *,
+    application: Application,
+    actor: User | None,
+    action: str,
+    comment: str = "",
+    expected_revision: int | None = None,
+    correction_fields: list[str] | None = None,
+    channel: str = "",
+) -> Application:
+    """Take the workflow transition ``action`` from the application's current state.
+
+    Refused (and logged, nothing changed) when the state, the role, the entity or the comment is
+    wrong; :class:`StaleApplication` when someone else changed the application since
+    ``expected_revision``.
+    """
+    definition = definition_of(application)
+    workflow = definition.workflow
+    if workflow is None or application.state == DRAFT:
+        _refuse(application, actor, action, "not submitted")
+        raise NotInThisState()
+    if expected_revision is not None and expected_revision != application.revision:
+        raise StaleApplication()
+    transition = _transition(workflow.transitions, application.state, action)
+    if transition is None:
+        _refuse(application, actor, action, "no such transition from this state")
+        raise NotInThisState()
+    reason = may_perform(application, actor, transition)
+    if reason is not None:
+        _refuse(application, actor, action, str(reason))
+        raise NotAllowed(reason)
+    comment = comment.strip()
+    if transition.requires_comment and not comment:
+        raise CommentRequired()
+    changes: dict[str, Any] = {}
+    if transition.role == "applicant" and workflow.states[application.state].actor == "applicant":
+        check = check_answers(definition, application.answers, today=timezone.localdate())
+        if not check.ok and transition.to in workflow.states and not workflow.states[transition.to].final:
+            raise InvalidAnswers(check.errors)
+        changes.update(correction_fields=[], correction_comment="")
+    if workflow.states[transition.to].actor == "applicant":
+        known = {q.key for q in definition.fields()} | {d.key for d in definition.documents}
+        asked = [key for key in correction_fields or [] if key in known]
+        changes.update(correction_fields=asked, correction_comment=comment)
+    if transition.role in {"officer", "supervisor"} and application.assignee_id is None and actor is not None:
+        changes["assignee"] = actor
+    now = timezone.now()
+    with transaction.atomic():
+        before = application.state
+        _enter(application, definition, transition.to, application.revision, now, **changes)
+        _record(
+            application,
+            actor=actor,
+            action=action,
+            from_state=before,
+            to_state=transition.to,
+            comment=comment,
+            channel=channel or _staff_channel(application, actor),
+        )
+        target = workflow.states[transition.to]
+        if target.issues is not None and target.outcome == "approved":
+            _issue_certificate(application, target.issues)
+        if target.actor == "applicant":
+            notify_applicant(application, "correction_requested", comment=comment)
+        else:
+            notify_applicant(application, "state_changed", comment=comment)
+    return application
+
+
+def _transition(transitions: list[Transition], state: str, action: str) -> Transition | None:
+    return next((t for t in transitions if t.action == action and state in t.sources), None)
+
+
+def _staff_channel(application: Application, actor: User | None) -> str:
+    if actor is not None and actor.pk == application.applicant_id:
+        return application.channel
+    return ""
+
+
+def claim(*, application: Application, actor: User, expected_revision: int | None = None) -> Application:
+    """Take the application into one's own work: the workflow's claim step where it has one."""
+    definition = definition_of(application)
+    if application.state == DRAFT or application.closed_at is not None:
+        raise NotInThisState()
+    if not roles_in(actor, application.entity_id) & {Role.OFFICER, Role.SUPERVISOR}:
+        _refuse(application, actor, "claim", "not staff of this entity")
+        raise NotFound()
+    if definition.workflow is not None and _transition(definition.workflow.transitions, application.state, "claim"):
+        return perform(application=application, actor=actor, action="claim", expected_revision=expected_revision)
+    return assign(application=application, actor=actor, assignee=actor, expected_revision=expected_revision)
+
+
+def assign(
+    *, application: Application, actor: User, assignee: User, expected_revision: int | None = None
+) -> Application:
+    """Give the application to an officer: oneself when free, anyone when a supervisor."""
+    actor_roles = roles_in(actor, application.entity_id)
+    if not actor_roles & {Role.OFFICER, Role.SUPERVISOR}:
+        _refuse(application, actor, "assign", "not staff of this entity")
+        raise NotFound()
+    if not roles_in(assignee, application.entity_id) & {Role.OFFICER, Role.SUPERVISOR}:
+        raise NotAllowed(_("Applications can only be given to the entity's officers."))
+    taking_free_one = assignee.pk == actor.pk and application.assignee_id in {None, actor.pk}
+    if not taking_free_one and Role.SUPERVISOR not in actor_roles:
+        _refuse(application, actor, "assign", "reassignment needs a supervisor")
+        raise NotAllowed(_("Only a supervisor can reassign an application."))
+    if application.closed_at is not None:
+        raise NotInThisState()
+    with transaction.atomic():
+        _write(application, expected_revision or application.revision, assignee=assignee)
+        _record(application, actor=actor, action="assign", details={"assignee": assignee.pk})
+    return application
+
+
+# --- SLAs -------------------------------------------------------------------------------------
+
+
+def sweep_sla(*, now: datetime | None = None) -> tuple[int, int]:
+    """Warn assignees of what is due within a day; mark breaches and tell supervisors.
+
+    Each application is warned and marked once per state (the flags reset on entering a state).
+    Returns (warned, breached).
+    """
+    from tahawul.applications.selectors import DUE_SOON
+
+    now = now or timezone.now()
+    open_rows = Application.objects.filter(closed_at__isnull=True, state_due_at__isnull=False)
+    warned = breached = 0
+    for application in open_rows.filter(sla_breached=False, state_due_at__lt=now).select_related("service"):
+        with transaction.atomic():
+            if Application.objects.filter(pk=application.pk, sla_breached=False).update(sla_breached=True):
+                _record(
+                    application,
+                    actor=None,
+                    action="sla_breached",
+                    details={"due": str(application.state_due_at)},
+                )
+                notify_supervisors(application, "sla_breached")
+                breached += 1
+    due_soon = open_rows.filter(sla_warned=False, state_due_at__gte=now, state_due_at__lte=now + DUE_SOON)
+    for application in due_soon.exclude(assignee__isnull=True).select_related("service", "assignee"):
+        with transaction.atomic():
+            if Application.objects.filter(pk=application.pk, sla_warned=False).update(sla_warned=True):
+                notify_assignee(application, "sla_approaching")
+                warned += 1
+    return warned, breached
+
+
+# --- internals --------------------------------------------------------------------------------
+
+
+def _enter(
+    application: Application,
+    definition: ServiceDefinition,
+    state_key: str,
+    expected_revision: int | None,
+    now: datetime,
+    **changes: Any,
+) -> None:
+    assert definition.workflow is not None
+    state = definition.workflow.states[state_key]
+    due = deadline_after(now, state.sla_days) if state.actor == "staff" and state.sla_days else None
+    changes.update(
+        state=state_key,
+        state_entered_at=now,
+        state_due_at=None if state.final else due,
+        sla_warned=False,
+        sla_breached=False,
+    )
+    if state.final:
+        changes.update(closed_at=now, outcome=state.outcome or "")
+    _write(application, expected_revision or application.revision, **changes)
+
+
+def _write(application: Application, expected_revision: int, **changes: Any) -> None:
+    """Change the row only if nobody else has since ``expected_revision``; one wins, always."""
+    now = timezone.now()
+    updated = Application.objects.filter(pk=application.pk, revision=expected_revision).update(
+        revision=F("revision") + 1, updated_at=now, **changes
+    )
+    if not updated:
+        raise StaleApplication()
+    for name, value in changes.items():
+        setattr(application, name, value)
+    application.revision = expected_revision + 1
+    application.updated_at = now
+
+
+def _record(
+    application: Application,
+    *,
+    actor: User | None,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    channel: str = "",
+    on_behalf_of: User | None = None,
+    details: dict[str, Any] | None = None,
+) -> Event:
+    if on_behalf_of is None and actor is not None and application.assisted_by_id == actor.pk:
+        on_behalf_of = application.applicant
+    return Event.objects.create(
+        application=application,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        channel=channel or (application.channel if actor is not None and action in {"start", "submit"} else ""),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        details=details or {},
+    )
+
+
+def _refuse(application: Application, actor: User | None, action: str, why: str) -> None:
+    audit.warning("refused %s on %s by %s: %s", action, application.reference, getattr(actor, "pk", "system"), why)
+
+
+def _issue_certificate(application: Application, kind: str) -> Certificate:
+    applicant = application.applicant
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    application=application,
+                    number=new_reference("CE"),
+                    kind=kind,
+                    holder_name_ar=applicant.name_ar or applicant.get_full_name() or applicant.username,
+                    holder_name_en=applicant.name_en or applicant.get_full_name() or applicant.username,
+                )
+        except IntegrityError:
+            continue  # a number already taken (60 random bits: practically never)
+    raise RuntimeError("could not find a free certificate number")
