@@ -62,10 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI's assets from the installed package, not a CDN
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
     "tahawul.core",
@@ -78,6 +74,11 @@ INSTALLED_APPS = [
     "tahawul.backoffice",
     "tahawul.api",
     "tahawul.demo",
+    # After the portal, whose templates restyle allauth's pages in the portal's layout.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [

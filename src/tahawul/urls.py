@@ -9,7 +9,12 @@ urlpatterns = [
     path("language/<str:language>/", portal_views.switch_language, name="switch_language"),
     path("api/v1/", api.urls),
 ]
-urlpatterns += i18n_patterns(path("", include("tahawul.portal.urls")), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("office/", include("tahawul.backoffice.urls")),
+    path("", include("tahawul.portal.urls")),
+    prefix_default_language=True,
+)
 
 handler404 = "tahawul.error_pages.not_found"
 handler500 = "tahawul.error_pages.server_error"

@@ -14,8 +14,12 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 _TITLES = {
     400: lambda: _("The request is not valid."),
+    401: lambda: _("You are not logged in."),
+    402: lambda: _("Payment is needed."),
+    403: lambda: _("This is not allowed."),
     404: lambda: _("Not found."),
     405: lambda: _("This method is not allowed here."),
+    409: lambda: _("This conflicts with the current state."),
     422: lambda: _("Some parameters are not valid."),
     500: lambda: _("Something went wrong on our side."),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -46,11 +47,11 @@ from tahawul.core.choices import Channel
 from tahawul.core.references import new_reference
 from tahawul.core.text import LocalizedText
 from tahawul.definitions.answers import AnswerCheck, check_answers, fee_for, refusals
-from tahawul.definitions.expressions import holds, names, parse
 from tahawul.definitions.fields.files import FileField
 from tahawul.definitions.schema import Document as DocumentSpec
 from tahawul.definitions.schema import ServiceDefinition, Transition
 from tahawul.definitions.selectors import current_definition
+from tahawul.definitions.visibility import Visibility
 from tahawul.definitions.workflow import expected_working_days
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import NotFound, roles_in
@@ -98,17 +99,24 @@ def save_answers(
     actor: User,
     answers: Mapping[str, object],
     sections: list[str] | None = None,
+    expected_revision: int | None = None,
     today: Any = None,
 ) -> AnswerCheck:
     """Check and keep the answers of some pages of a draft (or the fields a correction asked for).
 
-    Nothing is kept when anything is wrong: the page comes back with every error.
+    Nothing is kept when anything is wrong: the page comes back with every error. A file
+    question is answered by uploading (attach_document), so its absence is not an error here;
+    submitting asks for it (missing_documents).
     """
     definition = definition_of(application)
     _check_editor(application, actor)
+    if expected_revision is not None and expected_revision != application.revision:
+        raise StaleApplication()
     merged = {**application.answers, **answers}
     check = check_answers(definition, merged, today=today or timezone.localdate(), sections=sections)
-    errors = dict(check.errors)
+    uploads = _unanswered_file_questions(definition, merged, check)
+    errors = {key: message for key, message in check.errors.items() if key not in uploads}
+    errors.update(_foreign_files(application, definition, answers))
     if application.state != DRAFT:
         errors.update(_outside_correction(application, answers))
     if errors:
@@ -119,6 +127,26 @@ def save_answers(
             kept.pop(key, None)  # a blank optional answer, or a question now hidden
     _write(application, application.revision, answers=kept)
     return AnswerCheck(cleaned=kept)
+
+
+def _unanswered_file_questions(
+    definition: ServiceDefinition, answers: Mapping[str, object], check: AnswerCheck
+) -> set[str]:
+    return {
+        key for key in check.errors if isinstance(definition.field(key), FileField) and answers.get(key) in (None, "")
+    }
+
+
+def _foreign_files(
+    application: Application, definition: ServiceDefinition, answers: Mapping[str, object]
+) -> dict[str, LocalizedText]:
+    """A file answer must name a file uploaded to this application for that question."""
+    keys = [key for key, value in answers.items() if isinstance(definition.field(key), FileField) and value]
+    if not keys:
+        return {}
+    uploaded = set(application.documents.filter(key__in=keys, superseded=False).values_list("key", "token"))
+    message = LocalizedText(ar="ارفع الملف من خلال نموذج الرفع.", en="Upload the file through the upload form.")
+    return {key: message for key in keys if (key, answers[key]) not in uploaded}
 
 
 def _check_editor(application: Application, actor: User) -> None:
@@ -248,22 +276,26 @@ def prepare_payment(*, application: Application, actor: User) -> int:
 # --- submitting -------------------------------------------------------------------------------
 
 
-def missing_documents(application: Application, definition: ServiceDefinition | None = None) -> list[DocumentSpec]:
+def missing_documents(
+    application: Application, definition: ServiceDefinition | None = None
+) -> list[DocumentSpec | FileField]:
+    """Required uploads not made yet: the definition's documents and its file questions that
+    are shown for these answers."""
     definition = definition or definition_of(application)
+    needed: list[DocumentSpec | FileField] = []
+    if any(isinstance(question, FileField) for question in definition.fields()):
+        check = check_answers(definition, application.answers, today=timezone.localdate())
+        for key in sorted(_unanswered_file_questions(definition, application.answers, check)):
+            question = definition.field(key)
+            assert isinstance(question, FileField)
+            needed.append(question)
+    if not definition.documents:
+        return needed  # most services ask for none; this is on the submission path
     have = set(application.documents.filter(superseded=False).values_list("key", flat=True))
-    values = {
-        question.key: question.condition_value(application.answers[question.key])
-        for question in definition.fields()
-        if question.key in application.answers
-    }
-    needed = []
+    visibility = Visibility(definition, application.answers)
     for spec in definition.documents:
-        if not spec.required or spec.key in have:
+        if not spec.required or spec.key in have or not visibility.document(spec):
             continue
-        if spec.show_if is not None:
-            condition = parse(spec.show_if)
-            if not holds(condition, {name: values.get(name) for name in names(condition)}):
-                continue
         needed.append(spec)
     return needed
 
@@ -274,19 +306,16 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
     if application.state != DRAFT:
         raise NotInThisState(_("This application has already been submitted."))
     _check_editor(application, actor)
+    missing = missing_documents(application, definition)
+    if missing:
+        upload = LocalizedText(ar="أرفق هذا المستند.", en="Upload this document.")
+        raise InvalidAnswers({spec.key: upload for spec in missing})
     check = check_answers(definition, application.answers, today=timezone.localdate())
     if not check.ok:
         raise InvalidAnswers(check.errors)
     refused = refusals(definition, facts=None, cleaned=check.cleaned)
     if refused:
         raise NotEligible(refused)
-    if missing_documents(application, definition):
-        raise InvalidAnswers(
-            {
-                spec.key: LocalizedText(ar="أرفق هذا المستند.", en="Upload this document.")
-                for spec in missing_documents(application, definition)
-            }
-        )
     fee = quote_fee(application=application)
     assisted = application.channel in ASSISTED_CHANNELS
     if fee and application.paid_at is None and not assisted:
@@ -314,6 +343,89 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
         )
         notify_applicant(application, "application_submitted")
     return application
+
+
+@dataclass(frozen=True)
+class Applied:
+    application: Application
+    events: list[Event]
+    submitted: bool
+
+
+def apply(*, applicant: User, service_code: str, channel: str, answers: Mapping[str, object]) -> Applied:
+    """Every answer at once (the API, and later channels that send a whole form): checked
+    before anything is written; submitted at once when no upload and no fee is still needed,
+    else kept as a draft. One insert of the application, whatever the outcome."""
+    version, definition = current_definition(code=service_code)
+    if definition.workflow is None or channel not in definition.channels or channel in ASSISTED_CHANNELS:
+        raise ServiceNotOnline()
+    today = timezone.localdate()
+    check = check_answers(definition, answers, today=today)
+    uploads = _unanswered_file_questions(definition, answers, check)
+    errors = {key: message for key, message in check.errors.items() if key not in uploads}
+    errors.update(_foreign_files_without_application(definition, answers))
+    if errors:
+        raise InvalidAnswers(errors)
+    refused = refusals(definition, facts=None, cleaned=check.cleaned)
+    if refused:
+        raise NotEligible(refused)
+    fee = (
+        fee_for(definition, cleaned=check.cleaned).fils if definition.fee and definition.fee.payment == "online" else 0
+    )
+    visibility = Visibility(definition, check.cleaned)
+    needs_documents = bool(uploads) or any(spec.required and visibility.document(spec) for spec in definition.documents)
+    now = timezone.now()
+    fields: dict[str, Any] = {"answers": check.cleaned, "fee_fils": fee}
+    submit_now = not needs_documents and not fee
+    if submit_now:
+        days = expected_working_days(definition.workflow)
+        fields.update(
+            submitted_at=now,
+            expected_by=add_working_days(timezone.localdate(now), days) if days is not None else None,
+            **_state_fields(definition, definition.workflow.initial, now),
+        )
+    with transaction.atomic(savepoint=False):  # no savepoint inside a caller's transaction: nothing to undo apart
+        application = Application.objects.create(
+            reference=new_reference(),
+            service=version.service,
+            version=version,
+            entity=version.service.entity,
+            applicant=applicant,
+            channel=channel,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        events = [
+            Event(application=application, actor=applicant, channel=channel, action="start", to_state=DRAFT, at=now)
+        ]
+        if submit_now:
+            events.append(
+                Event(
+                    application=application,
+                    actor=applicant,
+                    channel=channel,
+                    action="submit",
+                    from_state=DRAFT,
+                    to_state=definition.workflow.initial,
+                    at=now,
+                )
+            )
+        events = Event.objects.bulk_create(events)
+        if submit_now:
+            notify_applicant(application, "application_submitted")
+    return Applied(application=application, events=events, submitted=submit_now)
+
+
+def _foreign_files_without_application(
+    definition: ServiceDefinition, answers: Mapping[str, object]
+) -> dict[str, LocalizedText]:
+    # Nothing can have been uploaded to an application that does not exist yet.
+    return {
+        key: LocalizedText(ar="ارفع الملف بعد إنشاء الطلب.", en="Upload the file once the application exists.")
+        for key, value in answers.items()
+        if isinstance(definition.field(key), FileField) and value
+    }
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -421,6 +533,8 @@ def assign(
         raise NotFound()
     if not roles_in(assignee, application.entity_id) & {Role.OFFICER, Role.SUPERVISOR}:
         raise NotAllowed(_("Applications can only be given to the entity's officers."))
+    if assignee.pk == application.applicant_id:
+        raise NotAllowed(_("Nobody decides their own application: another officer must take it."))
     taking_free_one = assignee.pk == actor.pk and application.assignee_id in {None, actor.pk}
     if not taking_free_one and Role.SUPERVISOR not in actor_roles:
         _refuse(application, actor, "assign", "reassignment needs a supervisor")
@@ -478,19 +592,25 @@ def _enter(
     now: datetime,
     **changes: Any,
 ) -> None:
+    changes.update(_state_fields(definition, state_key, now))
+    _write(application, expected_revision or application.revision, **changes)
+
+
+def _state_fields(definition: ServiceDefinition, state_key: str, now: datetime) -> dict[str, Any]:
+    """What entering ``state_key`` at ``now`` sets: the SLA clock, and the outcome of a final state."""
     assert definition.workflow is not None
     state = definition.workflow.states[state_key]
     due = deadline_after(now, state.sla_days) if state.actor == "staff" and state.sla_days else None
-    changes.update(
-        state=state_key,
-        state_entered_at=now,
-        state_due_at=None if state.final else due,
-        sla_warned=False,
-        sla_breached=False,
-    )
+    fields: dict[str, Any] = {
+        "state": state_key,
+        "state_entered_at": now,
+        "state_due_at": None if state.final else due,
+        "sla_warned": False,
+        "sla_breached": False,
+    }
     if state.final:
-        changes.update(closed_at=now, outcome=state.outcome or "")
-    _write(application, expected_revision or application.revision, **changes)
+        fields.update(closed_at=now, outcome=state.outcome or "")
+    return fields
 
 
 def _write(application: Application, expected_revision: int, **changes: Any) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from tahawul.core.text import LocalizedText
+
 TEMPLATE = "applications/certificate.html"
 
 # Level M (15 % recovery) survives a creased or smudged print without making the code so dense
@@ -24,6 +26,13 @@ QR_ERROR = "m"
 QR_BORDER = 4
 
 KINDS = ("certificate", "licence", "permit", "letter")
+# What a certificate calls itself, printed in both languages at once whatever the page language.
+KIND_LABELS = {
+    "certificate": LocalizedText(ar="شهادة", en="Certificate"),
+    "licence": LocalizedText(ar="رخصة", en="Licence"),
+    "permit": LocalizedText(ar="تصريح", en="Permit"),
+    "letter": LocalizedText(ar="خطاب", en="Letter"),
+}
 
 
 @dataclass(frozen=True)

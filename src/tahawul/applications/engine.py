@@ -24,6 +24,8 @@ def may_perform(application: Application, user: User | None, transition: Transit
         return _("Only a person can take this step.")
     if transition.role == "applicant":
         return None if application.applicant_id == user.pk else _("Only the applicant can do this.")
+    if application.applicant_id == user.pk:
+        return _("Nobody decides their own application: another officer must take it.")
     roles = roles_in(user, application.entity_id)
     if not roles & STAFF_ROLES[transition.role]:
         return _("Your role in this entity does not allow this action.")

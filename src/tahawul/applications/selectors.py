@@ -11,25 +11,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tahawul.applications.models import DRAFT, Application, Certificate, Document, Event
+from tahawul.applications.models import DRAFT, Application, Certificate, Document, DocumentView, Event, Payment
 from tahawul.definitions.schema import ServiceDefinition, State, Transition
+from tahawul.definitions.selectors import parsed
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import NotFound, roles_in, work_entities
 
 DUE_SOON = timedelta(days=1)
 
 
-_DEFINITIONS: dict[tuple[int, str], ServiceDefinition] = {}
-
-
 def definition_of(application: Application) -> ServiceDefinition:
-    """The definition the application was made under (a version never changes, so it is parsed once)."""
-    version = application.version
-    key = (version.pk, version.digest)
-    definition = _DEFINITIONS.get(key)
-    if definition is None:
-        definition = _DEFINITIONS[key] = ServiceDefinition.model_validate(version.document)
-    return definition
+    """The definition the application was made under."""
+    return parsed(application.version)
 
 
 def current_state(application: Application, definition: ServiceDefinition) -> State | None:
@@ -55,8 +48,8 @@ def access_application(user: User | AnonymousUser, reference: str) -> Applicatio
 def can_see(user: User | AnonymousUser, application: Application) -> bool:
     if not user.is_authenticated:
         return False
-    if application.applicant_id == user.pk:
-        return True
+    if application.applicant_id == user.pk or application.assisted_by_id == user.pk:
+        return True  # the assisting officer fills in the draft at the counter
     return application.entity_id in work_entities(user) and application.state != DRAFT
 
 
@@ -206,3 +199,16 @@ def certificate_by_number(number: str) -> Certificate:
     if certificate is None:
         raise NotFound()
     return certificate
+
+
+def payment_by_token(token: str) -> Payment:
+    """The payment a provider's page is about; the token (unguessable) is the access check."""
+    payment = Payment.objects.select_related("application__service").filter(token=token).first()
+    if payment is None:
+        raise NotFound()
+    return payment
+
+
+def document_views(document_ids: list[int]) -> list[DocumentView]:
+    """Who opened these documents, newest first (for the entity's supervisors)."""
+    return list(DocumentView.objects.filter(document_id__in=document_ids).select_related("viewer").order_by("-at"))

@@ -6,19 +6,19 @@ The one validator behind every channel: the portal, the API, Open311 and the cou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.core.text import LocalizedText
 from tahawul.definitions import expressions
-from tahawul.definitions.fields import AnswerError, Clock, FieldBase
+from tahawul.definitions.fields import AnswerError, Clock
 from tahawul.definitions.fields.base import REQUIRED
 from tahawul.definitions.schema import ServiceDefinition
+from tahawul.definitions.visibility import Visibility, compiled
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def check_answers(
             except AnswerError as error:
                 field_errors[key] = (f"{key}.{error.part}" if error.part else key, error.localized())
 
-    visible = _visibility(definition, fields, tentative)
+    visible = Visibility(definition, tentative).field
     cleaned: dict[str, Any] = {}
     for key, question in fields.items():
         if (sections is not None and section_of[key] not in sections) or not visible(key):
@@ -90,39 +90,6 @@ def check_answers(
         elif question.required:
             errors[key] = AnswerError(REQUIRED).localized()
     return AnswerCheck(cleaned=cleaned, errors=errors)
-
-
-def _visibility(
-    definition: ServiceDefinition, fields: dict[str, FieldBase], tentative: dict[str, Any]
-) -> Callable[[str], bool]:
-    """A function telling whether a field is shown, given the answers (cycles were refused at publish)."""
-    section_condition = {
-        item.key: _compiled(section.show_if) for section in definition.sections for item in section.fields
-    }
-
-    @cache
-    def visible(key: str) -> bool:
-        conditions = [c for c in (section_condition[key], _compiled(fields[key].show_if)) if c is not None]
-        if not conditions:
-            return True
-        names = {name for condition in conditions for name in expressions.names(condition)}
-        values = {name: _condition_value(name, fields, tentative, visible) for name in names}
-        return all(expressions.holds(condition, values) for condition in conditions)
-
-    return visible
-
-
-def _condition_value(
-    name: str, fields: dict[str, FieldBase], tentative: dict[str, Any], visible: Callable[[str], bool]
-) -> object:
-    if name not in fields or name not in tentative or not visible(name):
-        return None
-    return fields[name].condition_value(tentative[name])
-
-
-@cache
-def _compiled(source: str | None) -> expressions.Node | None:
-    return expressions.parse(source) if source is not None else None
 
 
 def condition_values(
@@ -148,8 +115,7 @@ def refusals(
     values = condition_values(definition, cleaned, facts)
     refused = []
     for rule in definition.eligibility:
-        condition = _compiled(rule.when)
-        assert condition is not None
+        condition = compiled(rule.when)
         needed = {name for name in expressions.names(condition) if name.startswith("applicant.")}
         if needed <= values.keys() and not expressions.holds(condition, values):
             refused.append(rule.message)
@@ -170,7 +136,7 @@ def fee_for(
         return FeeQuote(fils=0, label=None)
     values = condition_values(definition, cleaned, facts)
     for rule in definition.fee.rules:
-        condition = _compiled(rule.when)
-        if condition is not None and expressions.holds(condition, values):
+        condition = compiled(rule.when)
+        if expressions.holds(condition, values):
             return FeeQuote(fils=rule.amount, label=rule.label)
     return FeeQuote(fils=definition.fee.amount, label=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.catalog.errors import UnknownService
@@ -26,7 +27,7 @@ def service_version(*, code: str, number: int | None = None) -> ServiceVersion:
     Public: published definitions are what the portal and the API show to anyone.
     Raises :class:`UnknownService` when there is no such service or version.
     """
-    versions = ServiceVersion.objects.filter(service__code=code).select_related("service")
+    versions = ServiceVersion.objects.filter(service__code=code).select_related("service__entity")
     if number is None:
         latest = versions.order_by("-number").first()
         if latest is None:
@@ -39,7 +40,28 @@ def service_version(*, code: str, number: int | None = None) -> ServiceVersion:
     return version
 
 
+_PARSED: dict[tuple[int, str], ServiceDefinition] = {}
+
+
+def parsed(version: ServiceVersion) -> ServiceDefinition:
+    """The version's definition. A published version never changes, so each is parsed once per
+    process (keyed by digest too: a test database may reuse an id for another document)."""
+    key = (version.pk, version.digest)
+    definition = _PARSED.get(key)
+    if definition is None:
+        definition = _PARSED[key] = ServiceDefinition.model_validate(version.document)
+    return definition
+
+
 def current_definition(*, code: str) -> tuple[ServiceVersion, ServiceDefinition]:
     """The latest published version of a service and its definition, parsed."""
     version = service_version(code=code)
-    return version, ServiceDefinition.model_validate(version.document)
+    return version, parsed(version)
+
+
+def entity_definitions(entity_id: int) -> list[tuple[ServiceVersion, ServiceDefinition]]:
+    """The current published version of each of the entity's services, parsed, in one query."""
+    versions = ServiceVersion.objects.filter(
+        service__entity_id=entity_id, number=F("service__current_version")
+    ).select_related("service")
+    return [(version, parsed(version)) for version in versions]

@@ -15,6 +15,8 @@ from django.template import Context, Engine
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import Truncator
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from tahawul.core.text import LANGUAGES, LocalizedText
 from tahawul.identity.models import User
@@ -163,8 +165,9 @@ def notify(
         addresses.append((NotificationChannel.EMAIL, recipient.email, message.subject, message.email_body))
     if recipient.mobile:
         addresses.append((NotificationChannel.SMS, recipient.mobile, "", message.sms_body))
-    notifications = [
-        Notification.objects.create(
+    # One insert for all channels: this runs inside every submission's transaction.
+    notifications = Notification.objects.bulk_create(
+        Notification(
             recipient=recipient,
             application_id=application_id,
             event=event,
@@ -175,9 +178,15 @@ def notify(
             body=body,
         )
         for channel, address, subject, body in addresses
-    ]
-    if notifications:
-        transaction.on_commit(
-            functools.partial(_queue_deliveries, [notification.pk for notification in notifications]), robust=True
-        )
+    )
+    ids = [notification.pk for notification in notifications]
+    if ids and _queue_is_in_this_database():
+        # The queue row commits or rolls back with the outbox row: no window to lose a delivery.
+        _queue_deliveries(ids)
+    elif ids:
+        transaction.on_commit(functools.partial(_queue_deliveries, ids), robust=True)
     return notifications
+
+
+def _queue_is_in_this_database() -> bool:
+    return isinstance(task_backends["default"], DatabaseBackend)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tahawul.portal import views
+from tahawul.portal import journey, views
 
 app_name = "portal"
 
@@ -13,4 +13,21 @@ urlpatterns = [
     path("life-events/<slug:slug>/", views.life_event_detail, name="life_event"),
     path("services/<str:code>/", views.service_detail, name="service"),
     path("services/<str:code>/apply/", views.service_apply, name="apply"),
+    # The journey. The fixed pages come before the section pages, whose keys are the definition's.
+    path("applications/<str:reference>/documents/", journey.application_documents, name="application_documents"),
+    path("applications/<str:reference>/review/", journey.application_review, name="application_review"),
+    path("applications/<str:reference>/pay/", journey.application_pay, name="application_pay"),
+    path("applications/<str:reference>/done/", journey.application_done, name="application_done"),
+    path("applications/<str:reference>/<slug:section>/", journey.application_section, name="application_section"),
+    path("pay/test/<str:token>/", journey.test_payment, name="test_payment"),
+    path("my/applications/", journey.my_applications, name="my_applications"),
+    path("my/applications/<str:reference>/", journey.my_application, name="my_application"),
+    path("my/applications/<str:reference>/correct/", journey.application_correction, name="application_correction"),
+    path(
+        "my/applications/<str:reference>/actions/<slug:action>/", journey.application_action, name="application_action"
+    ),
+    path("my/applications/<str:reference>/certificate.pdf", journey.certificate_pdf, name="certificate_pdf"),
+    path("documents/<str:token>/", journey.document, name="document"),
+    path("verify/", journey.verify, name="verify"),
+    path("verify/<str:number>/", journey.verify_number, name="verify_number"),
 ]

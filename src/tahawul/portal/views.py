@@ -6,15 +6,22 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from tahawul.applications import actions
+from tahawul.applications import selectors as applications
+from tahawul.applications.models import DRAFT
 from tahawul.catalog import selectors as catalog
 from tahawul.catalog.selectors import ServiceFilters
+from tahawul.core.choices import Channel
 from tahawul.core.errors import DomainError
 from tahawul.definitions import selectors as definitions
+from tahawul.identity.models import User
+from tahawul.portal import journey
 from tahawul.portal.forms import SearchForm
 from tahawul.portal.presenters import ServicePage
 
@@ -120,9 +127,38 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/service_detail.html", {"page": _service_page(code)})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def service_apply(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "portal/service_apply.html", {"page": _service_page(code)})
+    """The start page: what applying takes; "Start now" makes a draft kept on the server."""
+    page = _service_page(code)
+    definition = page.definition
+    can_apply = definition.workflow is not None and Channel.WEB in definition.channels
+    problem = ""
+    status = 200
+    if request.method == "POST" and can_apply:
+        if not isinstance(request.user, User):
+            return redirect_to_login(request.get_full_path())
+        try:
+            started = actions.start_application(applicant=request.user, service_code=code, channel=Channel.WEB)
+        except DomainError as error:
+            problem, status = str(error.message), error.status
+        else:
+            return HttpResponseRedirect(journey.resume_url(started))
+    draft = None
+    if can_apply and isinstance(request.user, User):
+        draft = applications.my_applications(request.user).filter(service__code=code, state=DRAFT).first()
+    return render(
+        request,
+        "portal/service_apply.html",
+        {
+            "page": page,
+            "can_apply": can_apply,
+            "draft": draft,
+            "draft_url": journey.resume_url(draft) if draft is not None else "",
+            "problem": problem,
+        },
+        status=status,
+    )
 
 
 def _service_page(code: str) -> ServicePage:
