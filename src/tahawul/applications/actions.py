@@ -46,7 +46,7 @@ from tahawul.core.calendar import add_working_days, deadline_after
 from tahawul.core.choices import Channel
 from tahawul.core.references import new_reference
 from tahawul.core.text import LocalizedText
-from tahawul.definitions.answers import AnswerCheck, check_answers, fee_for, refusals
+from tahawul.definitions.answers import AnswerCheck, as_raw, check_answers, fee_for, refusals
 from tahawul.definitions.fields.files import FileField
 from tahawul.definitions.schema import Document as DocumentSpec
 from tahawul.definitions.schema import ServiceDefinition, Transition
@@ -112,7 +112,7 @@ def save_answers(
     _check_editor(application, actor)
     if expected_revision is not None and expected_revision != application.revision:
         raise StaleApplication()
-    merged = {**application.answers, **answers}
+    merged = {**as_raw(definition, application.answers), **answers}
     check = check_answers(definition, merged, today=today or timezone.localdate(), sections=sections)
     uploads = _unanswered_file_questions(definition, merged, check)
     errors = {key: message for key, message in check.errors.items() if key not in uploads}
@@ -125,6 +125,12 @@ def save_answers(
     for key in answers:
         if key not in check.cleaned:
             kept.pop(key, None)  # a blank optional answer, or a question now hidden
+    if application.paid_at is not None and _online_fee(definition, kept) != application.fee_fils:
+        message = LocalizedText(
+            ar="دُفعت الرسوم على إجاباتك السابقة، وهذا التغيير يغيّر الرسوم. تواصل مع الجهة.",
+            en="The fee was paid for your earlier answers and this change would alter it. Contact the entity.",
+        )
+        return AnswerCheck(cleaned=check.cleaned, errors=dict.fromkeys(answers, message))
     _write(application, application.revision, answers=kept)
     return AnswerCheck(cleaned=kept)
 
@@ -258,10 +264,14 @@ def settle_payment(*, token: str, succeeded: bool, provider_reference: str = "")
 
 
 def quote_fee(*, application: Application) -> int:
-    definition = definition_of(application)
+    return _online_fee(definition_of(application), application.answers)
+
+
+def _online_fee(definition: ServiceDefinition, kept: Mapping[str, Any]) -> int:
+    """What these answers owe online (a fee paid at the counter or on collection is not)."""
     if definition.fee is None or definition.fee.payment != "online":
         return 0
-    return fee_for(definition, cleaned=application.answers).fils
+    return fee_for(definition, cleaned=kept).fils
 
 
 def prepare_payment(*, application: Application, actor: User) -> int:
@@ -284,7 +294,7 @@ def missing_documents(
     definition = definition or definition_of(application)
     needed: list[DocumentSpec | FileField] = []
     if any(isinstance(question, FileField) for question in definition.fields()):
-        check = check_answers(definition, application.answers, today=timezone.localdate())
+        check = check_answers(definition, as_raw(definition, application.answers), today=timezone.localdate())
         for key in sorted(_unanswered_file_questions(definition, application.answers, check)):
             question = definition.field(key)
             assert isinstance(question, FileField)
@@ -310,14 +320,14 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
     if missing:
         upload = LocalizedText(ar="أرفق هذا المستند.", en="Upload this document.")
         raise InvalidAnswers({spec.key: upload for spec in missing})
-    check = check_answers(definition, application.answers, today=timezone.localdate())
+    check = check_answers(definition, as_raw(definition, application.answers), today=timezone.localdate())
     if not check.ok:
         raise InvalidAnswers(check.errors)
     refused = refusals(definition, facts=None, cleaned=check.cleaned)
     if refused:
         raise NotEligible(refused)
     fee = quote_fee(application=application)
-    assisted = application.channel in ASSISTED_CHANNELS
+    assisted = application.channel in ASSISTED_CHANNELS and actor.pk == application.assisted_by_id
     if fee and application.paid_at is None and not assisted:
         raise PaymentRequired()
     assert definition.workflow is not None
@@ -369,9 +379,7 @@ def apply(*, applicant: User, service_code: str, channel: str, answers: Mapping[
     refused = refusals(definition, facts=None, cleaned=check.cleaned)
     if refused:
         raise NotEligible(refused)
-    fee = (
-        fee_for(definition, cleaned=check.cleaned).fils if definition.fee and definition.fee.payment == "online" else 0
-    )
+    fee = _online_fee(definition, check.cleaned)
     visibility = Visibility(definition, check.cleaned)
     needs_documents = bool(uploads) or any(spec.required and visibility.document(spec) for spec in definition.documents)
     now = timezone.now()
@@ -467,7 +475,7 @@ def perform(
         raise CommentRequired()
     changes: dict[str, Any] = {}
     if transition.role == "applicant" and workflow.states[application.state].actor == "applicant":
-        check = check_answers(definition, application.answers, today=timezone.localdate())
+        check = check_answers(definition, as_raw(definition, application.answers), today=timezone.localdate())
         if not check.ok and transition.to in workflow.states and not workflow.states[transition.to].final:
             raise InvalidAnswers(check.errors)
         changes.update(correction_fields=[], correction_comment="")

@@ -29,7 +29,7 @@ def may_perform(application: Application, user: User | None, transition: Transit
     roles = roles_in(user, application.entity_id)
     if not roles & STAFF_ROLES[transition.role]:
         return _("Your role in this entity does not allow this action.")
-    if transition.role == "officer" and transition.action != "claim":
+    if transition.role == "officer":
         assigned = application.assignee_id
         if assigned is not None and assigned != user.pk and Role.SUPERVISOR not in roles:
             return _("This application is assigned to someone else.")
@@ -43,6 +43,7 @@ def _previous_actor(application: Application) -> int | None:
     last = (
         Event.objects.filter(application=application, to_state=application.state)
         .exclude(actor__isnull=True)
+        .exclude(actor_id=application.applicant_id)  # a resubmission does not hide who did the first level
         .order_by("-at", "-id")
         .values_list("actor_id", flat=True)
         .first()

@@ -25,8 +25,10 @@ def is_working_day(day: date) -> bool:
 def add_working_days(start: date, days: int) -> date:
     """The working day ``days`` working days after ``start`` (``start`` itself when 0 and working)."""
     day = start
-    while not is_working_day(day):
-        day += timedelta(days=1)
+    if days == 0:
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        return day
     remaining = days
     while remaining > 0:
         day += timedelta(days=1)

@@ -92,6 +92,15 @@ def check_answers(
     return AnswerCheck(cleaned=cleaned, errors=errors)
 
 
+def as_raw(definition: ServiceDefinition, kept: Mapping[str, Any]) -> dict[str, object]:
+    """Kept (cleaned) answers as answers again, to check them once more with :func:`check_answers`."""
+    raw: dict[str, object] = {}
+    for key, value in kept.items():
+        question = definition.field(key)
+        raw[key] = question.raw_of(value) if question is not None else value
+    return raw
+
+
 def condition_values(
     definition: ServiceDefinition, cleaned: Mapping[str, Any], facts: ApplicantFacts | None
 ) -> dict[str, object]:

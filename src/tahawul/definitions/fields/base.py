@@ -75,6 +75,10 @@ class FieldBase(BaseModel):
         """The value to keep for a non-blank raw answer; raises :class:`AnswerError`."""
         raise NotImplementedError
 
+    def raw_of(self, cleaned: Any) -> object:
+        """A kept value as an answer ``clean`` accepts again (checking stored answers once more)."""
+        return cleaned
+
     def condition_value(self, cleaned: Any) -> object:
         """How the kept value looks to conditions (``show_if``, eligibility, fee rules)."""
         return cleaned

@@ -121,6 +121,9 @@ class MoneyField(FieldBase):
             raise AnswerError(_("Enter an amount of at most %(amount)s BHD."), amount=format_dinars(self.max))
         return fils
 
+    def raw_of(self, cleaned: int) -> str:
+        return format_dinars(cleaned)  # kept as fils; typed as dinars
+
     def condition_value(self, cleaned: int) -> Decimal:
         return fils_to_decimal(cleaned)
 
