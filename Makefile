@@ -60,6 +60,7 @@ lock:
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python bench/submit.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

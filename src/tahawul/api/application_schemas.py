@@ -5,29 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.utils.functional import Promise
-from django.utils.translation import override
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from tahawul.api.schemas import EntityRef
 from tahawul.core.choices import Channel
 from tahawul.core.money import format_dinars
-from tahawul.core.text import LANGUAGES, LocalizedText
+from tahawul.core.text import LocalizedText
 from tahawul.definitions.keys import Key, ServiceCode
 from tahawul.identity.models import User
 
 # A mobile app reads one JSON document and a retry replays it verbatim, so every text a person
 # may be shown travels in both languages; only problem documents follow Accept-Language.
-
-
-def bilingual(text: Promise) -> LocalizedText:
-    """A translatable interface string in Arabic and English, for a response shown in either."""
-    texts = {}
-    for language in LANGUAGES:
-        with override(language):
-            texts[language] = str(text)
-    return LocalizedText(**texts)
 
 
 # --- requests ---------------------------------------------------------------------------------

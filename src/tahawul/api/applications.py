@@ -34,7 +34,6 @@ from tahawul.api.application_schemas import (
     NewApplication,
     PaymentOut,
     ServiceRef,
-    bilingual,
 )
 from tahawul.api.auth import bearer, token_user
 from tahawul.api.errors import InvalidParameters
@@ -48,7 +47,7 @@ from tahawul.catalog.errors import UnknownService
 from tahawul.core.choices import Channel
 from tahawul.core.money import format_dinars
 from tahawul.core.references import normalise_reference
-from tahawul.core.text import LocalizedText
+from tahawul.core.text import LocalizedText, bilingual
 from tahawul.definitions.schema import ServiceDefinition, Transition
 from tahawul.identity.models import User
 from tahawul.identity.selectors import NotFound

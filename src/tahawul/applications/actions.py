@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -45,7 +45,7 @@ from tahawul.applications.selectors import current_state, definition_of
 from tahawul.core.calendar import add_working_days, deadline_after
 from tahawul.core.choices import Channel
 from tahawul.core.references import new_reference
-from tahawul.core.text import LocalizedText
+from tahawul.core.text import LocalizedText, bilingual
 from tahawul.definitions.answers import AnswerCheck, as_raw, check_answers, fee_for, refusals
 from tahawul.definitions.fields.files import FileField
 from tahawul.definitions.schema import Document as DocumentSpec
@@ -100,7 +100,7 @@ def save_answers(
     answers: Mapping[str, object],
     sections: list[str] | None = None,
     expected_revision: int | None = None,
-    today: Any = None,
+    today: date | None = None,
 ) -> AnswerCheck:
     """Check and keep the answers of some pages of a draft (or the fields a correction asked for).
 
@@ -126,9 +126,8 @@ def save_answers(
         if key not in check.cleaned:
             kept.pop(key, None)  # a blank optional answer, or a question now hidden
     if application.paid_at is not None and _online_fee(definition, kept) != application.fee_fils:
-        message = LocalizedText(
-            ar="دُفعت الرسوم على إجاباتك السابقة، وهذا التغيير يغيّر الرسوم. تواصل مع الجهة.",
-            en="The fee was paid for your earlier answers and this change would alter it. Contact the entity.",
+        message = bilingual(
+            _("The fee was paid for your earlier answers and this change would alter it. Contact the entity.")
         )
         return AnswerCheck(cleaned=check.cleaned, errors=dict.fromkeys(answers, message))
     _write(application, application.revision, answers=kept)
@@ -151,7 +150,7 @@ def _foreign_files(
     if not keys:
         return {}
     uploaded = set(application.documents.filter(key__in=keys, superseded=False).values_list("key", "token"))
-    message = LocalizedText(ar="ارفع الملف من خلال نموذج الرفع.", en="Upload the file through the upload form.")
+    message = bilingual(_("Upload the file through the upload form."))
     return {key: message for key in keys if (key, answers[key]) not in uploaded}
 
 
@@ -171,9 +170,7 @@ def _outside_correction(application: Application, answers: Mapping[str, object])
     allowed = set(application.correction_fields)
     if not allowed:
         return {}
-    message = LocalizedText(
-        ar="لم يُطلب تعديل هذه الإجابة.", en="This answer was not among those you were asked to correct."
-    )
+    message = bilingual(_("This answer was not among those you were asked to correct."))
     return {key: message for key in answers if key not in allowed}
 
 
@@ -318,7 +315,7 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
     _check_editor(application, actor)
     missing = missing_documents(application, definition)
     if missing:
-        upload = LocalizedText(ar="أرفق هذا المستند.", en="Upload this document.")
+        upload = bilingual(_("Upload this document."))
         raise InvalidAnswers({spec.key: upload for spec in missing})
     check = check_answers(definition, as_raw(definition, application.answers), today=timezone.localdate())
     if not check.ok:
@@ -430,7 +427,7 @@ def _foreign_files_without_application(
 ) -> dict[str, LocalizedText]:
     # Nothing can have been uploaded to an application that does not exist yet.
     return {
-        key: LocalizedText(ar="ارفع الملف بعد إنشاء الطلب.", en="Upload the file once the application exists.")
+        key: bilingual(_("Upload the file once the application exists."))
         for key, value in answers.items()
         if isinstance(definition.field(key), FileField) and value
     }

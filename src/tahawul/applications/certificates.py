@@ -14,8 +14,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy
 
-from tahawul.core.text import LocalizedText
+from tahawul.core.text import LocalizedText, bilingual
 
 TEMPLATE = "applications/certificate.html"
 
@@ -27,12 +28,17 @@ QR_BORDER = 4
 
 KINDS = ("certificate", "licence", "permit", "letter")
 # What a certificate calls itself, printed in both languages at once whatever the page language.
-KIND_LABELS = {
-    "certificate": LocalizedText(ar="شهادة", en="Certificate"),
-    "licence": LocalizedText(ar="رخصة", en="Licence"),
-    "permit": LocalizedText(ar="تصريح", en="Permit"),
-    "letter": LocalizedText(ar="خطاب", en="Letter"),
+_KIND_NAMES = {
+    "certificate": gettext_lazy("Certificate"),
+    "licence": gettext_lazy("Licence"),
+    "permit": gettext_lazy("Permit"),
+    "letter": gettext_lazy("Letter"),
 }
+
+
+def kind_label(kind: str) -> LocalizedText:
+    name = _KIND_NAMES.get(kind)
+    return bilingual(name) if name is not None else LocalizedText(ar=kind, en=kind)
 
 
 @dataclass(frozen=True)

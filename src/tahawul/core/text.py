@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, override
 from pydantic import BaseModel, ConfigDict, field_validator
 
 LANGUAGES = ("ar", "en")
@@ -43,3 +44,13 @@ def localized_attribute(name: str) -> property:
         return (english or arabic) if (get_language() or "ar")[:2] == "en" else (arabic or english)
 
     return property(read)
+
+
+def bilingual(text: Promise) -> LocalizedText:
+    """A translatable interface string in both languages at once, for what is kept or sent
+    before anyone knows the language it will be read in."""
+    texts = {}
+    for language in LANGUAGES:
+        with override(language):
+            texts[language] = str(text)
+    return LocalizedText(**texts)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tahawul.applications import actions, selectors
-from tahawul.applications.certificates import KIND_LABELS, CertificateContent, render_certificate_pdf
+from tahawul.applications.certificates import CertificateContent, kind_label, render_certificate_pdf
 from tahawul.applications.documents import path_of
 from tahawul.applications.errors import BadDocument, InvalidAnswers, NotEligible, PaymentRequired, StaleApplication
 from tahawul.applications.models import Application, Certificate, Document, Event, Payment
@@ -821,7 +821,7 @@ def certificate_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     if certificate is None:
         raise Http404()
     definition = selectors.definition_of(application)
-    kind = KIND_LABELS.get(certificate.kind, LocalizedText(ar=certificate.kind, en=certificate.kind))
+    kind = kind_label(certificate.kind)
     content = CertificateContent(
         number=certificate.number,
         kind=certificate.kind,
@@ -886,7 +886,7 @@ def verify_number(request: HttpRequest, number: str) -> HttpResponse:
     definition = selectors.definition_of(application)
     verified = VerifiedCertificate(
         number=certificate.number,
-        kind=KIND_LABELS.get(certificate.kind, LocalizedText(ar=certificate.kind, en=certificate.kind)).in_language(),
+        kind=kind_label(certificate.kind).in_language(),
         service=definition.name.in_language(),
         entity=application.entity.name,
         holder_name_ar=certificate.holder_name_ar,
