@@ -42,7 +42,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/tahawul makemigrations --check --dry-run --verbosity 0
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # Extract strings into the catalogues and compile them (commit both .po and .mo).
 messages: $(VENV)/.installed-dev

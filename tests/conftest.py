@@ -41,3 +41,11 @@ def pytest_report_header() -> str:
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE']} {database.get('HOST') or database['NAME']}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that start their own servers run one after another on one xdist worker (make test
+    # uses --dist loadgroup): two at once would only fight over the two cores.
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("live-servers"))

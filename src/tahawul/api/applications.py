@@ -39,7 +39,6 @@ from tahawul.api.auth import bearer, token_user
 from tahawul.api.errors import InvalidParameters
 from tahawul.api.schemas import EntityRef, Problem
 from tahawul.applications import actions, idempotency, selectors
-from tahawul.applications.actions import ASSISTED_CHANNELS
 from tahawul.applications.errors import InvalidAnswers, NotAllowed
 from tahawul.applications.models import DRAFT, Application, Document, Event
 from tahawul.applications.payments import provider
@@ -87,10 +86,11 @@ def list_applications(
     offset: int = OFFSET,
 ) -> ApplicationPage:
     """Your applications, drafts included, the most recently changed first."""
-    rows = selectors.my_applications(token_user(request))
+    user = token_user(request)
+    rows = selectors.my_applications(user)
     page = list(rows[offset : offset + limit])
     return ApplicationPage(
-        count=rows.count(), limit=limit, offset=offset, items=[_summary(application) for application in page]
+        count=rows.count(), limit=limit, offset=offset, items=[_summary(application, user) for application in page]
     )
 
 
@@ -278,10 +278,8 @@ def _applicant_actions(application: Application, user: User, definition: Service
     return [t for t in selectors.allowed_transitions(application, user, definition) if t.role == "applicant"]
 
 
-def _fee_due(application: Application) -> bool:
-    if application.paid_at is not None or application.channel in ASSISTED_CHANNELS:
-        return False
-    return actions.quote_fee(application=application) > 0
+def _fee_due(application: Application, user: User) -> bool:
+    return actions.fee_owed_online(application=application, actor=user) > 0
 
 
 def _path(name: str, **kwargs: str) -> str:
@@ -305,9 +303,9 @@ def _links(application: Application, fee_due: bool) -> Links:
     )
 
 
-def _summary(application: Application) -> ApplicationSummary:
+def _summary(application: Application, user: User) -> ApplicationSummary:
     definition = selectors.definition_of(application)
-    fee_due = application.state == DRAFT and _fee_due(application)
+    fee_due = application.state == DRAFT and _fee_due(application, user)
     return ApplicationSummary(**_summary_fields(application, definition, fee_due))
 
 
@@ -338,7 +336,7 @@ def _resource(
     documents: list[Document] | None = None,
 ) -> ApplicationOut:
     definition = selectors.definition_of(application)
-    fee_due = application.state == DRAFT and _fee_due(application)
+    fee_due = application.state == DRAFT and _fee_due(application, user)
     fee = application.fee_fils if application.state != DRAFT else actions.quote_fee(application=application)
     state = selectors.current_state(application, definition)
     waiting_for_applicant = state is not None and state.actor == "applicant" and application.closed_at is None

@@ -264,6 +264,18 @@ def quote_fee(*, application: Application) -> int:
     return _online_fee(definition_of(application), application.answers)
 
 
+def fee_owed_online(*, application: Application, actor: User) -> int:
+    """What ``actor`` must still pay online before submitting (0 when paid, free, or when the
+    assisting officer collects it at the counter or by phone)."""
+    if application.paid_at is not None or _staff_collects_fee(application, actor):
+        return 0
+    return quote_fee(application=application)
+
+
+def _staff_collects_fee(application: Application, actor: User) -> bool:
+    return application.channel in ASSISTED_CHANNELS and actor.pk == application.assisted_by_id
+
+
 def _online_fee(definition: ServiceDefinition, kept: Mapping[str, Any]) -> int:
     """What these answers owe online (a fee paid at the counter or on collection is not)."""
     if definition.fee is None or definition.fee.payment != "online":
@@ -324,8 +336,8 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
     if refused:
         raise NotEligible(refused)
     fee = quote_fee(application=application)
-    assisted = application.channel in ASSISTED_CHANNELS and actor.pk == application.assisted_by_id
-    if fee and application.paid_at is None and not assisted:
+    collected_by_staff = _staff_collects_fee(application, actor)
+    if fee_owed_online(application=application, actor=actor):
         raise PaymentRequired()
     assert definition.workflow is not None
     now = timezone.now()
@@ -336,7 +348,7 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
         "expected_by": add_working_days(timezone.localdate(now), days) if days is not None else None,
         "fee_fils": fee,
     }
-    if assisted and fee and application.paid_at is None:
+    if collected_by_staff and fee and application.paid_at is None:
         changes["paid_at"] = now  # collected at the counter or by phone, recorded by the officer
     with transaction.atomic():
         _enter(application, definition, definition.workflow.initial, expected_revision, now, **changes)

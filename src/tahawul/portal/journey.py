@@ -411,7 +411,7 @@ def application_review(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             return HttpResponseRedirect(_url("application_done", application))
     documents = _uploaded(application)
-    owed = bool(fee) and application.paid_at is None and application.channel not in actions.ASSISTED_CHANNELS
+    owed = actions.fee_owed_online(application=application, actor=user) > 0
     return render(
         request,
         "portal/apply/review.html",
