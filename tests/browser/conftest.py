@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,12 +37,20 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    url: str
+    var_dir: Path  # TAHAWUL_VAR_DIR of the server: its database, documents and outbox
+
+
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     var_dir = tmp_path_factory.mktemp("var")
     port = _free_port()
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     environment |= {"TAHAWUL_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+    # Links the server prints for people to follow (certificate QR codes, SMS) lead back to it.
+    environment["TAHAWUL_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     log = Path(var_dir) / "server.log"
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -61,18 +70,21 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"tahawul run did not start:\n{log.read_text()}")
                 time.sleep(0.3)
-        yield url
+        yield RunningServer(url=url, var_dir=Path(var_dir))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
+def live_url(running_server: RunningServer) -> str:
+    return running_server.url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if CHROMIUM is None:
-        pytest.skip(
-            "CHROMIUM IS NOT INSTALLED: browser tests SKIPPED (run scripts/ensure-system-packages, which make test runs)"
-        )
+        pytest.skip("CHROMIUM IS NOT INSTALLED: browser tests SKIPPED (make test runs scripts/ensure-system-packages)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -212,3 +212,19 @@ def test_a_correction_naming_nothing_offers_every_answer_and_document(signed_in:
     application.refresh_from_db()
     assert application.answers["passport_no"] == "CD654321" and application.answers["collection_point"] == "airport"
     assert application.documents.get(key="photo", superseded=False).original_name == "new.png"
+
+
+def test_a_correction_names_a_kept_answer_that_no_longer_holds(
+    signed_in: Client, correction_asked: Application
+) -> None:
+    # The collection centre chosen then has closed since: saving the asked correction re-checks
+    # the page's other answers, and the one that fails is named even though it is not on the form.
+    answers = {**correction_asked.answers, "collection_point": "closed_centre"}
+    Application.objects.filter(pk=correction_asked.pk).update(answers=answers)
+    url = f"/en/my/applications/{correction_asked.reference}/correct/"
+    response = signed_in.post(url, {"contact_phone": "3998 7654"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<li>Collection centre: Choose one of the options.</li>" in html  # named in the error summary
+    correction_asked.refresh_from_db()
+    assert correction_asked.answers["contact_phone"] != "+97339987654"

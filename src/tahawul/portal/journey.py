@@ -759,6 +759,15 @@ def application_correction(request: HttpRequest, reference: str) -> HttpResponse
     links = _field_errors(questions, errors, _anchor) + [
         ErrorLink(f"#{item.id}", f"{item.label}: {item.error}") for item in items if item.error
     ]
+    # An answer not on this page can fail too (a date limit counted from today has moved on):
+    # it is named, without a link, and the entity can be asked to reopen it.
+    on_page = {question.key for question in questions} | {spec.key for spec in specs}
+    labels = _labels(definition)
+    links += [
+        ErrorLink("", f"{labels.get(key.partition('.')[0], key)}: {message}")
+        for key, message in errors.items()
+        if key.partition(".")[0] not in on_page
+    ]
     return render(
         request,
         "portal/apply/correction.html",
