@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tahawul.demo.loader import load_demo
 
@@ -31,14 +33,20 @@ def _static_files_without_manifest(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # Each test starts in the default language (Arabic): a request in a previous test leaves its
+    # language active in the thread, which would make results depend on test order.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def client() -> Client:
     return Client()
 
 
 def pytest_report_header() -> str:
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE']} {database.get('HOST') or database['NAME']}"
 

@@ -5,12 +5,14 @@ that cannot vouch for a file keeps it out."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from tahawul.applications import actions, documents
 from tahawul.applications.errors import BadDocument, NotInThisState
@@ -56,6 +58,13 @@ def draft(kit: Kit) -> Application:
 
 def attach(kit: Kit, application: Application, key: str, upload: SimpleUploadedFile) -> Document:
     return actions.attach_document(application=application, actor=kit.applicant, key=key, upload=upload)
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    # A refusal is written in the language active when it happens (Arabic unless a request said otherwise).
+    with translation.override("en"):
+        yield
 
 
 def assert_refused(kit: Kit, application: Application, key: str, upload: SimpleUploadedFile) -> BadDocument:
