@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tahawul.api.schemas import EntityRef
 from tahawul.core.choices import Channel
@@ -22,7 +21,7 @@ from tahawul.identity.models import User
 # --- requests ---------------------------------------------------------------------------------
 
 
-class Strict(Schema):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -57,7 +56,7 @@ class ActionIn(Strict):
 # --- responses --------------------------------------------------------------------------------
 
 
-class UserOut(Schema):
+class UserOut(BaseModel):
     username: str
     name: LocalizedText
     national_id: str | None
@@ -77,17 +76,17 @@ class UserOut(Schema):
         )
 
 
-class TokenOut(Schema):
+class TokenOut(BaseModel):
     token: str = Field(description="Send it as `Authorization: Bearer <token>`; it is shown only this once")
     user: UserOut
 
 
-class ServiceRef(Schema):
+class ServiceRef(BaseModel):
     code: str
     name: LocalizedText
 
 
-class DocumentNeeded(Schema):
+class DocumentNeeded(BaseModel):
     key: str
     label: LocalizedText
     help: LocalizedText | None
@@ -97,7 +96,7 @@ class DocumentNeeded(Schema):
     upload: str = Field(description="POST the file here as multipart/form-data, in the part named `file`")
 
 
-class DocumentOut(Schema):
+class DocumentOut(BaseModel):
     token: str
     key: str
     name: str
@@ -107,7 +106,7 @@ class DocumentOut(Schema):
     uploaded_at: datetime
 
 
-class ActionOut(Schema):
+class ActionOut(BaseModel):
     action: str
     label: LocalizedText
     to_state: str
@@ -116,7 +115,7 @@ class ActionOut(Schema):
     href: str = Field(description="POST here with {comment, revision}")
 
 
-class EventOut(Schema):
+class EventOut(BaseModel):
     at: datetime
     action: str
     label: LocalizedText
@@ -128,19 +127,19 @@ class EventOut(Schema):
     comment: str
 
 
-class Correction(Schema):
+class Correction(BaseModel):
     fields: list[str] = Field(description="The answers and documents you were asked to correct (empty: any)")
     comment: str
 
 
-class Links(Schema):
+class Links(BaseModel):
     self: str
     submit: str | None = Field(description="While a draft: POST here once documents are uploaded and the fee paid")
     pay: str | None = Field(description="While a fee is owed: POST here for a checkout URL")
     answers: str
 
 
-class ApplicationSummary(Schema):
+class ApplicationSummary(BaseModel):
     reference: str
     service: ServiceRef
     entity: EntityRef
@@ -169,14 +168,14 @@ class ApplicationOut(ApplicationSummary):
     timeline: list[EventOut]
 
 
-class ApplicationPage(Schema):
+class ApplicationPage(BaseModel):
     count: int
     limit: int
     offset: int
     items: list[ApplicationSummary]
 
 
-class PaymentOut(Schema):
+class PaymentOut(BaseModel):
     amount_fils: int
     amount: str
     checkout_url: str = Field(description="Open it in a browser; the provider reports the outcome to us")
@@ -186,13 +185,13 @@ class PaymentOut(Schema):
         return cls(amount_fils=amount_fils, amount=format_dinars(amount_fils), checkout_url=checkout_url)
 
 
-class AnswerError(Schema):
+class AnswerError(BaseModel):
     location: str
     field: str | None = Field(description="The answer (or document) key; empty for a rule about the whole")
     message: str
 
 
-class AnswersProblem(Schema):
+class AnswersProblem(BaseModel):
     type: str
     title: str
     status: int

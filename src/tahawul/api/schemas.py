@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tahawul.catalog.models import Entity, Service
 from tahawul.core.choices import Channel, Maturity
@@ -24,24 +24,24 @@ class ServiceQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class EntityRef(Schema):
+class EntityRef(BaseModel):
     code: str
     name: LocalizedText
 
 
-class CategoryRef(Schema):
+class CategoryRef(BaseModel):
     slug: str
     name: LocalizedText
 
 
-class Fee(Schema):
+class Fee(BaseModel):
     amount: str = Field(description='Dinars with three decimals, e.g. "12.500"')
     amount_fils: int
     currency: str = "BHD"
     varies: bool = Field(description="Whether answers can change the fee (see the definition's fee rules)")
 
 
-class ServiceSummary(Schema):
+class ServiceSummary(BaseModel):
     code: str
     name: LocalizedText
     summary: LocalizedText
@@ -75,7 +75,7 @@ class ServiceSummary(Schema):
         )
 
 
-class ServicePage(Schema):
+class ServicePage(BaseModel):
     count: int = Field(description="Services matching, over all pages")
     page: int
     page_size: int
@@ -88,7 +88,7 @@ class ServiceDetail(ServiceSummary):
     definition: ServiceDefinition = Field(description="The published definition (see docs/service-definitions.md)")
 
 
-class EntityOut(Schema):
+class EntityOut(BaseModel):
     code: str
     kind: str
     name: LocalizedText
@@ -110,12 +110,12 @@ class EntityOut(Schema):
         )
 
 
-class ProblemError(Schema):
+class ProblemError(BaseModel):
     location: str
     message: str
 
 
-class Problem(Schema):
+class Problem(BaseModel):
     type: str
     title: str
     status: int
