@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
 from tahawul.applications import actions
@@ -228,3 +230,23 @@ def test_a_correction_names_a_kept_answer_that_no_longer_holds(
     assert "<li>Collection centre: Choose one of the options.</li>" in html  # named in the error summary
     correction_asked.refresh_from_db()
     assert correction_asked.answers["contact_phone"] != "+97339987654"
+
+
+def test_my_applications_reads_as_many_rows_in_as_many_queries_for_twelve_as_for_two(
+    signed_in: Client, applicant: User
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(signed_in, "/ar/my/applications/")
+        return len(captured)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            submitted_event_permit(applicant)
+            actions.start_application(applicant=applicant, service_code=PASSPORT, channel="web")
+
+    add(1)
+    with_two = queries()
+    add(5)
+    assert Application.objects.filter(applicant=applicant).count() == 12
+    assert queries() == with_two

@@ -11,7 +11,8 @@ from tahawul.definitions.schema import Transition
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import roles_in
 
-STAFF_ROLES = {"officer": {Role.OFFICER, Role.SUPERVISOR}, "supervisor": {Role.SUPERVISOR}}
+# The staff roles that may take a transition of each definition role.
+ROLES_FOR = {"officer": {Role.OFFICER, Role.SUPERVISOR}, "supervisor": {Role.SUPERVISOR}}
 
 
 def may_perform(application: Application, user: User | None, transition: Transition) -> Promise | None:
@@ -27,7 +28,7 @@ def may_perform(application: Application, user: User | None, transition: Transit
     if application.applicant_id == user.pk:
         return _("Nobody decides their own application: another officer must take it.")
     roles = roles_in(user, application.entity_id)
-    if not roles & STAFF_ROLES[transition.role]:
+    if not roles & ROLES_FOR[transition.role]:
         return _("Your role in this entity does not allow this action.")
     if transition.role == "officer":
         assigned = application.assignee_id
@@ -40,7 +41,7 @@ def may_perform(application: Application, user: User | None, transition: Transit
 
 
 def _previous_actor(application: Application) -> int | None:
-    last = (
+    return (
         Event.objects.filter(application=application, to_state=application.state)
         .exclude(actor__isnull=True)
         .exclude(actor_id=application.applicant_id)  # a resubmission does not hide who did the first level
@@ -48,4 +49,3 @@ def _previous_actor(application: Application) -> int | None:
         .values_list("actor_id", flat=True)
         .first()
     )
-    return last
