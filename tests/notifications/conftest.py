@@ -39,3 +39,14 @@ def outbox(settings: Any, tmp_path: Path) -> Path:
     settings.TAHAWUL_SMS_SENDER = "tahawul.notifications.senders.OutboxSmsSender"
     settings.TAHAWUL_PERIODIC_TASKS = [("tahawul.notifications.tasks.requeue_stalled", 300)]
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_tests_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each test runs inside a transaction. django-tasks-db's worker calls close_old_connections()
+    # between tasks, which closes a connection whose autocommit differs from the settings: on
+    # PostgreSQL that is the test's own connection (SQLite's in-memory test database is never
+    # closed). A real worker runs in its own process and keeps the call.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

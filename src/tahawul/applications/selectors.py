@@ -37,6 +37,7 @@ def access_application(user: User | AnonymousUser, reference: str) -> Applicatio
         raise NotFound()
     application = (
         Application.objects.select_related("service", "version", "entity", "applicant", "assignee", "assisted_by")
+        .defer("version__document")
         .filter(reference=reference)
         .first()
     )
@@ -72,6 +73,7 @@ def my_applications(user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
         .select_related("service", "version", "entity")
+        .defer("version__document")
         .order_by("-updated_at", "-id")
     )
 
@@ -133,8 +135,10 @@ def queue(user: User, entity_id: int, filters: QueueFilter, now: datetime | None
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
         rows = rows.filter(assignee_id=int(filters.assignee))
-    return rows.select_related("service", "version", "assignee", "applicant").order_by(
-        "state_due_at", "submitted_at", "id"
+    return (
+        rows.select_related("service", "version", "assignee", "applicant")
+        .defer("version__document")
+        .order_by("state_due_at", "submitted_at", "id")
     )
 
 

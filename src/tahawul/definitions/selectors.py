@@ -27,7 +27,8 @@ def service_version(*, code: str, number: int | None = None) -> ServiceVersion:
     Public: published definitions are what the portal and the API show to anyone.
     Raises :class:`UnknownService` when there is no such service or version.
     """
-    versions = ServiceVersion.objects.filter(service__code=code).select_related("service__entity")
+    # The document is read only the first time a process meets a version (see parsed()).
+    versions = ServiceVersion.objects.filter(service__code=code).select_related("service__entity").defer("document")
     if number is None:
         latest = versions.order_by("-number").first()
         if latest is None:
@@ -45,7 +46,8 @@ _PARSED: dict[tuple[int, str], ServiceDefinition] = {}
 
 def parsed(version: ServiceVersion) -> ServiceDefinition:
     """The version's definition. A published version never changes, so each is parsed once per
-    process (keyed by digest too: a test database may reuse an id for another document)."""
+    process (keyed by digest too: a test database may reuse an id for another document). Load
+    versions with ``defer("document")``: decoding the JSON on every read cost more than the query."""
     key = (version.pk, version.digest)
     definition = _PARSED.get(key)
     if definition is None:
@@ -61,7 +63,9 @@ def current_definition(*, code: str) -> tuple[ServiceVersion, ServiceDefinition]
 
 def entity_definitions(entity_id: int) -> list[tuple[ServiceVersion, ServiceDefinition]]:
     """The current published version of each of the entity's services, parsed, in one query."""
-    versions = ServiceVersion.objects.filter(
-        service__entity_id=entity_id, number=F("service__current_version")
-    ).select_related("service")
+    versions = (
+        ServiceVersion.objects.filter(service__entity_id=entity_id, number=F("service__current_version"))
+        .select_related("service")
+        .defer("document")
+    )
     return [(version, parsed(version)) for version in versions]
