@@ -45,16 +45,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (make run: one per core)")
     arguments = parser.parse_args()
     databases = ["sqlite", "postgresql"] if arguments.database == "both" else [arguments.database]
     for database in databases:
         if database == "postgresql" and not _postgres_answers():
             print("postgresql: no server on 127.0.0.1:5432, skipped")
             continue
-        run(database, arguments.seconds, arguments.clients)
+        run(database, arguments.seconds, arguments.clients, arguments.workers)
 
 
-def run(database: str, seconds: float, clients: int) -> None:
+def run(database: str, seconds: float, clients: int, workers: int) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="tahawul-bench-submit-"))
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env |= {
@@ -79,7 +80,7 @@ def run(database: str, seconds: float, clients: int) -> None:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--worker-class",
             "sync",
             "--log-level",

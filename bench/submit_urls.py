@@ -81,14 +81,13 @@ def baseline(request: HttpRequest) -> JsonResponse:
                 for channel in ("email", "sms")
             ]
         )
-        for notification in notifications:
-            DBTaskResult.objects.create(
-                args_kwargs={"args": [notification.pk], "kwargs": {}},
-                task_path="tahawul.notifications.tasks.deliver",
-                backend_name="default",
-                queue_name="default",
-                priority=0,
-            )
+        DBTaskResult.objects.create(
+            args_kwargs={"args": [notification.pk for notification in notifications], "kwargs": {}},
+            task_path="tahawul.notifications.tasks.deliver",
+            backend_name="default",
+            queue_name="default",
+            priority=0,
+        )
     return JsonResponse(response, status=201)
 
 

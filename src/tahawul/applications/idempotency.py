@@ -51,9 +51,12 @@ def once(*, user: User, key: str, payload: Mapping[str, Any], run: Callable[[], 
 
 
 def _stored(user: User, key: str, request_digest: str) -> Response | None:
-    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    record = (
+        IdempotencyRecord.objects.filter(user=user, key=key).values_list("request_digest", "status", "body").first()
+    )
     if record is None:
         return None
-    if record.request_digest != request_digest:
+    stored_digest, status, body = record
+    if stored_digest != request_digest:
         raise IdempotencyConflict()
-    return record.status, record.body
+    return status, body

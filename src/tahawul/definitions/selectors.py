@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -55,9 +57,28 @@ def parsed(version: ServiceVersion) -> ServiceDefinition:
     return definition
 
 
+# The latest version of each service code met by this process, with its service and entity rows.
+_CURRENT: dict[str, tuple[float, ServiceVersion]] = {}
+# How long a kept service or entity row may lag a change that publishes no new version (a renamed
+# entity); a new version is seen at once.
+_ROWS_FRESH_FOR = 60.0
+
+
 def current_definition(*, code: str) -> tuple[ServiceVersion, ServiceDefinition]:
-    """The latest published version of a service and its definition, parsed."""
-    version = service_version(code=code)
+    """The latest published version of a service and its definition, parsed.
+
+    On every submission's path: which version is latest is asked every time, but with a query that
+    joins and decodes nothing; the version row with its service and entity is read again only when
+    that answer changes (or the kept rows are a minute old).
+    """
+    latest = ServiceVersion.objects.filter(service__code=code).order_by("-number").values_list("pk", "digest").first()
+    if latest is None:
+        raise UnknownService()
+    kept = _CURRENT.get(code)
+    now = time.monotonic()
+    if kept is None or (kept[1].pk, kept[1].digest) != latest or now - kept[0] > _ROWS_FRESH_FOR:
+        kept = _CURRENT[code] = (now, service_version(code=code))
+    version = kept[1]
     return version, parsed(version)
 
 

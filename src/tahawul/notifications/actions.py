@@ -135,8 +135,7 @@ def _language_of(recipient: User) -> str:
 def _queue_deliveries(notification_ids: Sequence[int]) -> None:
     # After the commit: the rows are pending whatever happens here. A failed enqueue is logged and
     # left to requeue_stalled(); the action that caused it has succeeded and must not look failed.
-    for notification_id in notification_ids:
-        schedule_delivery(notification_id)
+    schedule_delivery(*notification_ids)
 
 
 def notify(

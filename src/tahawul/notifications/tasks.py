@@ -50,21 +50,23 @@ def _send(notification: Notification) -> str:
     return sms_sender().send(notification.to_address, notification.body)
 
 
-def schedule_delivery(notification_id: int, run_after: datetime | None = None) -> None:
-    """Queue a delivery of a pending notification; never raises (the sweep retries what fails).
+def schedule_delivery(*notification_ids: int, run_after: datetime | None = None) -> None:
+    """Queue one delivery task for these pending notifications; never raises (the sweep retries
+    what fails). One task for a message's channels: a submission writes one queue row, not one per
+    channel; a failing channel is retried on its own (see deliver).
 
     Inside a transaction, with the database backend, the task row commits or rolls back with the
-    notification's. A queue outside the database may run the task before the commit; that is
-    safe, since deliver() claims the row before sending."""
+    notifications'. A queue outside the database may run the task before the commit; that is
+    safe, since deliver() claims each row before sending."""
     try:
         with transaction.atomic():  # a savepoint: a failed enqueue leaves the caller's transaction usable
             if run_after is None:
-                deliver.enqueue(notification_id)
+                deliver.enqueue(*notification_ids)
             else:
-                deliver.using(run_after=run_after).enqueue(notification_id)
+                deliver.using(run_after=run_after).enqueue(*notification_ids)
     except Exception:
-        # Still pending in the outbox; requeue_stalled() finds it.
-        logger.exception("Could not queue delivery of notification %s; the sweep will retry it.", notification_id)
+        # Still pending in the outbox; requeue_stalled() finds them.
+        logger.exception("Could not queue delivery of notifications %s; the sweep will retry.", notification_ids)
 
 
 def _record_failure(notification: Notification, error: Exception) -> str:
@@ -91,7 +93,7 @@ def _record_failure(notification: Notification, error: Exception) -> str:
         Notification.objects.filter(pk=notification.pk, status=NotificationStatus.PENDING).update(
             attempts=attempts, last_error=last_error, next_attempt_at=next_attempt_at
         )
-        schedule_delivery(notification.pk, next_attempt_at)
+        schedule_delivery(notification.pk, run_after=next_attempt_at)
     logger.warning(
         "Notification %s (%s, %s) not sent on attempt %s (%s); retrying at %s",
         notification.pk,
@@ -105,8 +107,13 @@ def _record_failure(notification: Notification, error: Exception) -> str:
 
 
 @task()
-def deliver(notification_id: int) -> str:
-    """Send one pending notification; on failure count the attempt and queue a retry with backoff."""
+def deliver(*notification_ids: int) -> list[str]:
+    """Send these pending notifications, each on its own: on failure count the attempt and queue
+    a retry of that one with backoff. Returns what happened to each (sent, retrying, failed, skipped)."""
+    return [_deliver_one(notification_id) for notification_id in notification_ids]
+
+
+def _deliver_one(notification_id: int) -> str:
     now = timezone.now()
     # The claim: one conditional UPDATE, so of two workers holding the same delivery only one
     # sends. It also refuses rows already sent or failed, and retries queued before they are due.
@@ -144,7 +151,7 @@ def _waiting_in_the_queue() -> set[int]:
     waiting = DBTaskResult.objects.filter(
         task_path=deliver.module_path, backend_name=deliver.backend, status=TaskResultStatus.READY
     ).values_list("args_kwargs", flat=True)
-    return {int(arguments["args"][0]) for arguments in waiting.iterator() if arguments.get("args")}
+    return {int(argument) for arguments in waiting.iterator() for argument in arguments.get("args", [])}
 
 
 @task()
