@@ -372,7 +372,8 @@ def test_continuing_without_a_required_document_asks_for_it(signed_in: Client) -
 def test_submitting_with_something_missing_links_to_the_page_to_fix_it(signed_in: Client) -> None:
     application = start(signed_in, "en", EVENT)
     review_url = f"/en/applications/{application.reference}/review/"
-    response = signed_in.post(review_url, {"revision": "1"})
+    page(signed_in, review_url)  # as a person does: the page fixes the fee before they submit
+    response = signed_in.post(review_url, {"revision": str(Application.objects.get(pk=application.pk).revision)})
     assert response.status_code == 422
     assert summary_links(response.content.decode()) == [
         f"/en/applications/{application.reference}/documents/#document-site_plan"

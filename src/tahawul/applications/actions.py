@@ -110,8 +110,7 @@ def save_answers(
     """
     definition = definition_of(application)
     _check_editor(application, actor)
-    if expected_revision is not None and expected_revision != application.revision:
-        raise StaleApplication()
+    _check_not_stale(application, expected_revision)
     merged = {**as_raw(definition, application.answers), **answers}
     check = check_answers(definition, merged, today=today or timezone.localdate(), sections=sections)
     uploads = _unanswered_file_questions(definition, merged, check)
@@ -325,6 +324,7 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
     if application.state != DRAFT:
         raise NotInThisState(_("This application has already been submitted."))
     _check_editor(application, actor)
+    _check_not_stale(application, expected_revision)
     missing = missing_documents(application, definition)
     if missing:
         upload = bilingual(_("Upload this document."))
@@ -469,8 +469,7 @@ def perform(
     if workflow is None or application.state == DRAFT:
         _refuse(application, actor, action, "not submitted")
         raise NotInThisState()
-    if expected_revision is not None and expected_revision != application.revision:
-        raise StaleApplication()
+    _check_not_stale(application, expected_revision)
     transition = _transition(workflow.transitions, application.state, action)
     if transition is None:
         _refuse(application, actor, action, "no such transition from this state")
@@ -530,6 +529,7 @@ def _staff_channel(application: Application, actor: User | None) -> str:
 def claim(*, application: Application, actor: User, expected_revision: int | None = None) -> Application:
     """Take the application into one's own work: the workflow's claim step where it has one."""
     definition = definition_of(application)
+    _check_not_stale(application, expected_revision)
     if application.state == DRAFT or application.closed_at is not None:
         raise NotInThisState()
     if not roles_in(actor, application.entity_id) & {Role.OFFICER, Role.SUPERVISOR}:
@@ -544,6 +544,7 @@ def assign(
     *, application: Application, actor: User, assignee: User, expected_revision: int | None = None
 ) -> Application:
     """Give the application to an officer: oneself when free, anyone when a supervisor."""
+    _check_not_stale(application, expected_revision)
     actor_roles = roles_in(actor, application.entity_id)
     if not actor_roles & {Role.OFFICER, Role.SUPERVISOR}:
         _refuse(application, actor, "assign", "not staff of this entity")
@@ -628,6 +629,13 @@ def _state_fields(definition: ServiceDefinition, state_key: str, now: datetime) 
     if state.final:
         fields.update(closed_at=now, outcome=state.outcome or "")
     return fields
+
+
+def _check_not_stale(application: Application, expected_revision: int | None) -> None:
+    """A page that is out of date gets that answer first, whatever it asked: a late "claim"
+    must not read as "not allowed" because a colleague claimed it meanwhile."""
+    if expected_revision is not None and expected_revision != application.revision:
+        raise StaleApplication()
 
 
 def _write(application: Application, expected_revision: int, **changes: Any) -> None:

@@ -172,9 +172,7 @@ def _act(request: HttpRequest, user: User, found: Application) -> HttpResponse:
             request, user, found, errors=[ErrorItem(_("Choose one of the actions on the page."))], status=400
         )
     seen = RevisionForm(request.POST)
-    if not seen.is_valid() or seen.cleaned_data["revision"] != found.revision:
-        # Checked here as well as in the action so that a page that is out of date gets the same
-        # answer whatever it asked (a late Claim would otherwise read as "not allowed").
+    if not seen.is_valid():
         return _out_of_date(request, user, found)
     bound: dict[str, object] = {}  # forms sent back with their errors and what was typed
     try:
