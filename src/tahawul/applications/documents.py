@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tahawul.applications.errors import BadDocument
 from tahawul.applications.scanning import is_clean
-
-TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+from tahawul.definitions.fields.files import media_type_names
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,8 @@ def check_and_store(upload: UploadedFile[bytes], *, allowed_types: list[str], ma
     kind = filetype.guess(content)
     content_type = kind.mime if kind is not None else ""
     if content_type not in allowed_types:
-        names = ", ".join(TYPE_NAMES.get(t, t) for t in allowed_types)
-        raise BadDocument(_("This file is not one of the accepted types (%(types)s).") % {"types": names})
+        types = media_type_names(allowed_types)
+        raise BadDocument(_("This file is not one of the accepted types (%(types)s).") % {"types": types})
     if not is_clean(content):
         raise BadDocument(_("The file could not be checked for viruses, or it contains one. It was not saved."))
     storage_name = f"{secrets.token_hex(2)}/{secrets.token_hex(16)}"

@@ -5,24 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from tahawul.applications import selectors as applications_selectors
 from tahawul.applications.models import DRAFT, Application, Document, DocumentView, Event
 from tahawul.catalog.models import Service
 from tahawul.core.choices import Channel
-from tahawul.core.money import format_dinars
 from tahawul.definitions import selectors as definitions_selectors
+from tahawul.definitions.display import answer_texts
 from tahawul.definitions.fields import FieldBase
-from tahawul.definitions.fields.choices import BooleanField, ChoiceField, MultiChoiceField
-from tahawul.definitions.fields.dates import DateField
 from tahawul.definitions.fields.files import FileField
-from tahawul.definitions.fields.identity import AddressField, NationalIdField, PhoneField
-from tahawul.definitions.fields.numeric import DecimalField, MoneyField, NumberField
+from tahawul.definitions.fields.identity import NationalIdField, PhoneField
+from tahawul.definitions.fields.numeric import DecimalField, NumberField
 from tahawul.definitions.fields.text import EmailField
 from tahawul.definitions.schema import ServiceDefinition, Transition
 from tahawul.identity.models import User
@@ -150,46 +145,7 @@ def _answer(question: FieldBase, value: object, documents: dict[str, Document]) 
         document = documents.get(str(value))
         name = document.original_name if document else _("A file that was replaced")
         return Answer(question.key, label, [name], document=document)
-    return Answer(question.key, label, _values(question, value), left_to_right=left_to_right)
-
-
-def _values(question: FieldBase, value: object) -> list[str]:
-    if isinstance(question, BooleanField):
-        return [_("Yes") if value else _("No")]
-    if isinstance(question, ChoiceField):
-        return [_choice_label(question, value)]
-    if isinstance(question, MultiChoiceField) and isinstance(value, list):
-        return [_choice_label(question, item) for item in value]
-    if isinstance(question, DateField) and isinstance(value, str):
-        try:
-            return [formats.date_format(date.fromisoformat(value), "DATE_FORMAT")]
-        except ValueError:
-            return [value]
-    if isinstance(question, MoneyField) and isinstance(value, int):
-        return [_("%(amount)s BHD") % {"amount": format_dinars(value)}]
-    if isinstance(question, AddressField) and isinstance(value, dict):
-        return [_address(value)]
-    return [str(value)]
-
-
-def _choice_label(question: ChoiceField | MultiChoiceField, value: object) -> str:
-    for choice in question.choices:
-        if choice.value == value:
-            return choice.label.in_language()
-    return str(value)
-
-
-def _address(parts: dict[str, str]) -> str:
-    words = {
-        "flat": _("Flat %(number)s"),
-        "building": _("Building %(number)s"),
-        "road": _("Road %(number)s"),
-        "block": _("Block %(number)s"),
-    }
-    shown = [words[part] % {"number": parts[part]} for part in words if parts.get(part)]
-    if parts.get("area"):
-        shown.append(parts["area"])
-    return pgettext("between the parts of an address", ", ").join(shown)
+    return Answer(question.key, label, answer_texts(question, value), left_to_right=left_to_right)
 
 
 # --- documents -----------------------------------------------------------------------------------

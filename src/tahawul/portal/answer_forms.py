@@ -10,22 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.http import QueryDict
-from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from tahawul.applications.documents import TYPE_NAMES
 from tahawul.applications.models import Document
 from tahawul.core.money import format_dinars
+from tahawul.definitions.display import answer_texts, list_separator
 from tahawul.definitions.expressions import names, parse
 from tahawul.definitions.fields import FieldBase
 from tahawul.definitions.fields.choices import BooleanField, ChoiceField, MultiChoiceField
 from tahawul.definitions.fields.dates import DateField
-from tahawul.definitions.fields.files import FileField
+from tahawul.definitions.fields.files import FileField, media_type_names
 from tahawul.definitions.fields.identity import AddressField, NationalIdField, PhoneField
 from tahawul.definitions.fields.numeric import DecimalField, MoneyField, NumberField
 from tahawul.definitions.fields.text import EmailField, TextareaField
@@ -244,7 +242,7 @@ def _input(
     if isinstance(question, FileField):
         item.kind = "file"
         item.accept = accept_attribute(question.types)
-        item.formats = ", ".join(TYPE_NAMES.get(kind, kind) for kind in question.types)
+        item.formats = media_type_names(question.types)
         item.max_mb = question.max_mb
         item.document = documents.get(key)
         return item
@@ -355,37 +353,12 @@ def raw_answers(questions: Iterable[FieldBase], posted: QueryDict) -> dict[str, 
 
 def display_answer(question: FieldBase, value: Any, documents: Mapping[str, Document] | None = None) -> str:
     """A stored answer as a person reads it in the active language."""
-    if isinstance(question, BooleanField):
-        return _("Yes") if value else _("No")
     if value is None or value == "" or value == []:
-        return ""
-    if isinstance(question, ChoiceField):
-        return _choice_label(question, value)
-    if isinstance(question, MultiChoiceField):
-        return _list_separator().join(_choice_label(question, item) for item in value)
-    if isinstance(question, DateField):
-        return formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT")
-    if isinstance(question, MoneyField):
-        return _("%(amount)s BHD") % {"amount": format_dinars(int(value))}
-    if isinstance(question, AddressField) and isinstance(value, dict):
-        labels = dict(ADDRESS_PARTS)
-        return _list_separator().join(
-            f"{labels[part]} {value[part]}" if part != "area" else str(value[part])
-            for part, _label in ADDRESS_PARTS
-            if value.get(part)
-        )
+        return _("No") if isinstance(question, BooleanField) else ""
     if isinstance(question, FileField):
         document = (documents or {}).get(question.key)
         return document.original_name if document is not None else _("Uploaded")
-    return str(value)
-
-
-def _choice_label(question: ChoiceField | MultiChoiceField, value: str) -> str:
-    return next((choice.label.in_language() for choice in question.choices if choice.value == value), value)
-
-
-def _list_separator() -> str:
-    return "، " if (get_language() or "ar")[:2] == "ar" else ", "
+    return list_separator().join(answer_texts(question, value))
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -425,7 +398,7 @@ class DocumentInput:
 
     @property
     def formats(self) -> str:
-        return ", ".join(TYPE_NAMES.get(kind, kind) for kind in self.spec.types)
+        return media_type_names(self.spec.types)
 
     @property
     def max_mb(self) -> float:

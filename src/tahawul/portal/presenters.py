@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tahawul.catalog.models import Service
 from tahawul.core.choices import Beneficiary, Channel, Maturity
+from tahawul.definitions.fields.files import media_type_names
 from tahawul.definitions.models import ServiceVersion
 from tahawul.definitions.schema import Document, FeeRule, Section, ServiceDefinition
 
@@ -21,8 +22,6 @@ MATURITY_EXPLAINED = {
     Maturity.CONNECTED: _("Fully online, and the government fills in what it already knows about you."),
 }
 
-MEDIA_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
-
 
 @dataclass(frozen=True)
 class DocumentItem:
@@ -30,7 +29,7 @@ class DocumentItem:
 
     @property
     def formats(self) -> str:
-        return ", ".join(MEDIA_TYPE_NAMES[media_type] for media_type in self.document.types)
+        return media_type_names(self.document.types)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Literal, get_args
 
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,13 @@ from tahawul.definitions.fields.base import AnswerError, Clock, FieldBase, regis
 
 MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
 MEDIA_TYPES: tuple[MediaType, ...] = get_args(MediaType)
+MEDIA_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 _REFERENCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def media_type_names(types: Iterable[str]) -> str:
+    """Accepted file types as people know them: "PDF, JPEG"."""
+    return ", ".join(MEDIA_TYPE_NAMES.get(media_type, media_type) for media_type in types)
 
 
 @register
