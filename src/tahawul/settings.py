@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tahawul.definitions",
     "tahawul.notifications",
     "tahawul.applications",
+    "tahawul.feedback",
+    "tahawul.insights",
     "tahawul.portal",
     "tahawul.backoffice",
     "tahawul.api",
@@ -164,6 +166,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TAHAWUL_PERIODIC_TASKS = [
     ("tahawul.notifications.tasks.requeue_stalled", 300),
     ("tahawul.applications.tasks.sweep_sla_task", 300),
+    ("tahawul.feedback.tasks.sweep_case_sla_task", 300),
+    ("tahawul.feedback.tasks.watch_dissatisfaction_task", 3600),
 ]
 
 # Documents live outside the web root and are served only through an access-checked view.
@@ -194,6 +198,19 @@ TAHAWUL_SMS_SENDER = os.environ.get("TAHAWUL_SMS_SENDER", "tahawul.notifications
 
 # Payments: the built-in test provider moves no money and says so on every page it shows.
 TAHAWUL_PAYMENT_PROVIDER = os.environ.get("TAHAWUL_PAYMENT_PROVIDER", "" if PRODUCTION else "test")
+# Feedback. The entity whose staff route unassigned cases and receive second escalations.
+TAHAWUL_AUTHORITY_ENTITY = os.environ.get("TAHAWUL_AUTHORITY_ENTITY", "IGA")
+# Response SLA per case type, in working days; an entity may override them (feedback.ResponseSla).
+TAHAWUL_CASE_SLA_DAYS = {"complaint": 5, "technical": 2, "inquiry": 3, "suggestion": 10, "compliment": 10}
+# How long after closure a beneficiary may reopen a case, in days.
+TAHAWUL_CASE_REOPEN_DAYS = int(os.environ.get("TAHAWUL_CASE_REOPEN_DAYS", "14"))
+# Floods: at most this many ratings / cases from one client (person, kiosk or address) per hour.
+TAHAWUL_RATINGS_PER_HOUR = int(os.environ.get("TAHAWUL_RATINGS_PER_HOUR", "30"))
+TAHAWUL_KIOSK_RATINGS_PER_HOUR = int(os.environ.get("TAHAWUL_KIOSK_RATINGS_PER_HOUR", "600"))
+TAHAWUL_CASES_PER_HOUR = int(os.environ.get("TAHAWUL_CASES_PER_HOUR", "10"))
+# The trained comment classifier (tahawul feedback train); trained on first use when missing.
+TAHAWUL_MODEL_DIR = Path(os.environ.get("TAHAWUL_MODEL_DIR", VAR_DIR / "models")).resolve()
+
 # Where links in notifications and certificate QR codes point.
 TAHAWUL_PUBLIC_URL = os.environ.get("TAHAWUL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -215,6 +232,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tahawul.core.static_files.PlotlyFinder",  # plotly/plotly.min.js from the installed wheel, no CDN
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -12,6 +12,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("office/", include("tahawul.backoffice.urls")),
+    path("insights/", include("tahawul.insights.urls")),
     path("", include("tahawul.portal.urls")),
     prefix_default_language=True,
 )

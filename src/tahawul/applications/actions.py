@@ -34,6 +34,7 @@ from tahawul.applications.models import (
     DRAFT,
     Application,
     Certificate,
+    CompletedDay,
     Document,
     DocumentView,
     Event,
@@ -44,6 +45,7 @@ from tahawul.applications.payments import provider
 from tahawul.applications.selectors import current_state, definition_of
 from tahawul.core.calendar import add_working_days, deadline_after
 from tahawul.core.choices import Channel
+from tahawul.core.counters import add_to_counter
 from tahawul.core.references import new_reference
 from tahawul.core.text import LocalizedText, bilingual
 from tahawul.definitions.answers import AnswerCheck, as_raw, check_answers, fee_for, refusals
@@ -507,6 +509,13 @@ def perform(
             channel=channel or _staff_channel(application, actor),
         )
         target = workflow.states[transition.to]
+        if target.final:
+            add_to_counter(
+                CompletedDay,
+                {"service_id": application.service_id, "channel": application.channel, "day": timezone.localdate(now)},
+                {"completed": 1},
+                entity_id=application.entity_id,
+            )
         if target.issues is not None and target.outcome == "approved":
             _issue_certificate(application, target.issues)
         if target.actor == "applicant":

@@ -177,6 +177,25 @@ class Certificate(models.Model):
         return self.number
 
 
+class CompletedDay(models.Model):
+    """Transactions that reached a final state, per service, channel and local day: what
+    satisfaction roll-ups weight by and take-up is computed from. Updated in the same
+    transaction as the closing step, so reads never count applications."""
+
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("catalog.Entity", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    day = models.DateField()
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "channel", "day"], name="completed_day_cell")]
+        indexes = [models.Index(fields=["day", "channel"], name="completed_day_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.channel} {self.day}: {self.completed}"
+
+
 class IdempotencyRecord(models.Model):
     """The first answer to a request carrying an Idempotency-Key, written in the same
     transaction as what the request created, so a retry after any crash gets the same answer."""

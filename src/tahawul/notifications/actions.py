@@ -33,6 +33,16 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Someone without an account who left a way to reach them (e.g. when filing a case)."""
+
+    name: str
+    email: str
+    mobile: str
+    language: str
+
+
+@dataclass(frozen=True)
 class RenderedMessage:
     subject: str
     email_body: str
@@ -127,7 +137,9 @@ def render(*, event: str, context: Mapping[str, object], language: str, recipien
     )
 
 
-def _language_of(recipient: User) -> str:
+def _language_of(recipient: User | Contact) -> str:
+    if isinstance(recipient, Contact):
+        return recipient.language if recipient.language in LANGUAGES else settings.LANGUAGE_CODE
     language = (recipient.preferred_language or settings.LANGUAGE_CODE)[:2]
     return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
@@ -139,11 +151,17 @@ def _queue_deliveries(notification_ids: Sequence[int]) -> None:
 
 
 def notify(
-    *, recipient: User, event: str, context: Mapping[str, object], application_id: int | None = None
+    *,
+    recipient: User | Contact,
+    event: str,
+    context: Mapping[str, object],
+    application_id: int | None = None,
+    case_id: int | None = None,
 ) -> list[Notification]:
     """Record ``event`` for ``recipient`` on every channel they can receive, and send after commit.
 
-    One row per channel: email when the recipient has an email address, SMS when they have a
+    The recipient is an account or a :class:`Contact` (someone without an account who left an
+    address). One row per channel: email when the recipient has an email address, SMS when they have a
     mobile number; none when they have neither. Text is rendered now, in the recipient's
     preferred language. Call it inside the action's transaction: if that rolls back, nothing is
     recorded and nothing is sent. Delivery (and its retries) happens in the worker, so a failing
@@ -156,8 +174,12 @@ def notify(
     missing key raises: that is a bug in the caller.
     """
     language = _language_of(recipient)
-    with translation.override(language):
-        name = recipient.display_name
+    if isinstance(recipient, Contact):
+        name, account = recipient.name, None
+    else:
+        account = recipient
+        with translation.override(language):
+            name = recipient.display_name
     message = render(event=event, context=context, language=language, recipient_name=name)
     addresses: list[tuple[NotificationChannel, str, str, str]] = []
     if recipient.email:
@@ -167,8 +189,9 @@ def notify(
     # One insert for all channels: this runs inside every submission's transaction.
     notifications = Notification.objects.bulk_create(
         Notification(
-            recipient=recipient,
+            recipient=account,
             application_id=application_id,
+            case_id=case_id,
             event=event,
             channel=channel,
             language=language,

@@ -18,6 +18,11 @@ class Event(StrEnum):
     SLA_APPROACHING = "sla_approaching"
     SLA_BREACHED = "sla_breached"
     CERTIFICATE_ISSUED = "certificate_issued"
+    CASE_RECEIVED = "case_received"
+    CASE_REPLIED = "case_replied"
+    CASE_CLOSED = "case_closed"
+    CASE_OVERDUE = "case_overdue"
+    DISSATISFACTION_RISING = "dissatisfaction_rising"
 
 
 @dataclass(frozen=True)
@@ -48,4 +53,18 @@ EVENTS: dict[str, EventSpec] = {
     # For the entity's supervisors.
     Event.SLA_BREACHED: EventSpec(required=frozenset({"reference", "service_name", "due_at", "url"})),
     Event.CERTIFICATE_ISSUED: EventSpec(required=frozenset({"reference", "service_name", "url"})),
+    # For whoever filed a case (an account or the contact they left). service_name may be empty.
+    Event.CASE_RECEIVED: EventSpec(
+        required=frozenset({"reference", "kind_label", "url"}), optional=frozenset({"due_at"})
+    ),
+    Event.CASE_REPLIED: EventSpec(required=frozenset({"reference", "kind_label", "message", "url"})),
+    Event.CASE_CLOSED: EventSpec(
+        required=frozenset({"reference", "kind_label", "outcome_label", "url"}), optional=frozenset({"message"})
+    ),
+    # For the entity's supervisors (first escalation) or the authority's (second).
+    Event.CASE_OVERDUE: EventSpec(required=frozenset({"reference", "kind_label", "entity_name", "due_at", "url"})),
+    # For the entity's supervisors when the EWMA chart of a service and channel alarms.
+    Event.DISSATISFACTION_RISING: EventSpec(
+        required=frozenset({"service_name", "channel_label", "share", "usual_share", "url"})
+    ),
 }

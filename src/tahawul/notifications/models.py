@@ -25,15 +25,18 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(
+    recipient = models.ForeignKey(  # empty: someone without an account who left a contact
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         db_index=False,  # covered by the (recipient, -created_at) index below
         verbose_name=_("recipient"),
     )
     # Not a foreign key: applications sit above notifications in the layers (pyproject.toml).
     application_id = models.BigIntegerField(_("application"), null=True, blank=True)
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True)
     event = models.CharField(_("event"), max_length=40)
     channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices)
     language = models.CharField(_("language"), max_length=8)

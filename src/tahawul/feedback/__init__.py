@@ -1,0 +1,1 @@
+"""Ratings, cases and the satisfaction index: the voice of the beneficiary."""
