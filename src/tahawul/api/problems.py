@@ -21,6 +21,7 @@ _TITLES = {
     405: lambda: _("This method is not allowed here."),
     409: lambda: _("This conflicts with the current state."),
     422: lambda: _("Some parameters are not valid."),
+    429: lambda: _("Too many requests. Please wait before trying again."),
     500: lambda: _("Something went wrong on our side."),
 }
 

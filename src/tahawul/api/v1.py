@@ -8,6 +8,7 @@ from tahawul.api.applications import router as applications_router
 from tahawul.api.auth import router as auth_router
 from tahawul.api.catalog import router as catalog_router
 from tahawul.api.errors import install_handlers
+from tahawul.api.feedback import router as feedback_router
 from tahawul.api.renderers import UnicodeJSONRenderer
 
 api = NinjaAPI(
@@ -27,4 +28,5 @@ api.add_router("", catalog_router)
 # carries auth=bearer); logging in does not, logging out does.
 api.add_router("", auth_router)
 api.add_router("", applications_router)
+api.add_router("", feedback_router)
 install_handlers(api)
