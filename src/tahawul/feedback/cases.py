@@ -28,7 +28,7 @@ from tahawul.applications.models import Application
 from tahawul.catalog.models import Entity, Service
 from tahawul.core.calendar import deadline_after
 from tahawul.core.choices import Channel
-from tahawul.core.references import new_reference
+from tahawul.core.references import new_reference, normalise_reference
 from tahawul.core.text import LANGUAGES, LocalizedText, bilingual
 from tahawul.feedback.errors import (
     InvalidFeedback,
@@ -52,7 +52,7 @@ from tahawul.feedback.models import (
 from tahawul.feedback.notifying import notify_filer, notify_overdue
 from tahawul.feedback.ratings import check_flood, client_digest
 from tahawul.identity.models import Role, User
-from tahawul.identity.selectors import NotFound, roles_in
+from tahawul.identity.selectors import NotFound, roles_by_entity, roles_in
 
 if TYPE_CHECKING:
     from tahawul.applications.documents import StoredFile
@@ -93,8 +93,20 @@ def authority() -> Entity | None:
 
 
 def is_authority_staff(user: User) -> bool:
-    authority_entity = authority()
-    return authority_entity is not None and bool(roles_in(user, authority_entity.pk) & CASE_STAFF)
+    """Whether ``user`` is an officer or supervisor of the authority (remembered on the user for
+    the request, as roles are: every back-office page asks)."""
+    cached: bool | None = getattr(user, "_is_authority_staff", None)
+    if cached is None:
+        roles = roles_by_entity(user)
+        cached = (
+            bool(roles)
+            and Entity.objects.filter(
+                pk__in=[entity for entity, held in roles.items() if held & CASE_STAFF],
+                code=settings.TAHAWUL_AUTHORITY_ENTITY,
+            ).exists()
+        )
+        user._is_authority_staff = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def response_days(entity: Entity | None, kind: str) -> int:
@@ -392,7 +404,9 @@ def close_case(
     original = None
     if outcome == CaseOutcome.DUPLICATE:
         original = (
-            Case.objects.filter(reference=duplicate_of.strip().upper(), entity=case.entity).exclude(pk=case.pk).first()
+            Case.objects.filter(reference=normalise_reference(duplicate_of), entity=case.entity)
+            .exclude(pk=case.pk)
+            .first()
         )
         if original is None:
             errors["duplicate_of"] = bilingual(_("Give the reference of the case this one repeats."))
@@ -488,7 +502,7 @@ def publish_service_change(
         errors["you_said"] = bilingual(_("Say what people told you, in Arabic and in English."))
     if not we_did.ar.strip() or not we_did.en.strip():
         errors["we_did"] = bilingual(_("Say what you changed, in Arabic and in English."))
-    references = [reference.strip().upper() for reference in case_references if reference.strip()]
+    references = [normalise_reference(reference) for reference in case_references if reference.strip()]
     cases = list(Case.objects.filter(reference__in=references, entity_id=service.entity_id))
     if len(cases) != len(set(references)):
         errors["cases"] = bilingual(_("Some of these case references are not cases of your entity."))
