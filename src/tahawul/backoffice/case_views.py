@@ -83,6 +83,7 @@ def _nav(user: User, entity: Entity | None, current: str) -> dict[str, object]:
         "works_here": bool(roles & cases.CASE_STAFF),
         "is_supervisor": Role.SUPERVISOR in roles,
         "publishes_changes": bool(roles & PUBLISHERS),
+        "sets_response_times": Role.ENTITY_ADMIN in roles,
         "several_entities": len(work_entities(user)) > 1,
         "current_page": current,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tahawul.backoffice import case_views, views
+from tahawul.backoffice import case_views, response_time_views, views
 
 app_name = "backoffice"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("<str:entity_code>/load/", views.load, name="load"),
     path("<str:entity_code>/counter/", views.counter, name="counter"),
     path("<str:entity_code>/cases/", case_views.case_queue, name="cases"),
+    path("<str:entity_code>/response-times/", response_time_views.response_times, name="response_times"),
     path("<str:entity_code>/you-said-we-did/new/", case_views.new_service_change, name="new_service_change"),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -531,6 +531,31 @@ def publish_service_change(
 
 
 # --- response times ---------------------------------------------------------------------------
+
+MAX_RESPONSE_DAYS = 60
+
+
+def set_response_days(*, actor: User, entity: Entity, days: Mapping[str, int | None]) -> None:
+    """An entity admin sets the entity's response time per case kind, in working days (1 to 60);
+    None puts a kind back on the platform's default. Applies to cases filed from now on. Raises
+    NotFound for anyone but the entity's admins, InvalidFeedback (nothing changed) for bad values."""
+    if Role.ENTITY_ADMIN not in roles_in(actor, entity.pk):
+        raise NotFound()
+    errors = {
+        kind: bilingual(_("Give a whole number of working days from 1 to 60."))
+        for kind, value in days.items()
+        if kind not in CaseKind.values
+        or (value is not None and (isinstance(value, bool) or not 1 <= value <= MAX_RESPONSE_DAYS))
+    }
+    if errors:
+        raise InvalidFeedback(errors)
+    with transaction.atomic():
+        for kind, value in days.items():
+            if value is None or value == settings.TAHAWUL_CASE_SLA_DAYS[kind]:
+                ResponseSla.objects.filter(entity=entity, kind=kind).delete()
+            else:
+                ResponseSla.objects.update_or_create(entity=entity, kind=kind, defaults={"working_days": value})
+        audit.info("response times of %s set by %s: %s", entity.code, actor.pk, dict(days))
 
 
 def sweep_case_sla(*, now: datetime | None = None) -> int:
