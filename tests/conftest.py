@@ -24,6 +24,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _models_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The comment classifier trains on first use and saves its model: never into the checkout's var/.
+    settings.TAHAWUL_MODEL_DIR = tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
 def _static_files_without_manifest(settings: Any) -> None:
     # Tests render templates without running collectstatic first.

@@ -20,9 +20,10 @@ from tahawul.catalog.models import Service
 from tahawul.core.choices import Channel
 from tahawul.core.counters import add_to_counter
 from tahawul.core.text import LANGUAGES, LocalizedText, bilingual
-from tahawul.feedback.errors import AlreadyRatedByAnother, InvalidFeedback, TooManyRequests
+from tahawul.feedback.errors import AlreadyRatedByAnother, InvalidFeedback, NotInThisState, TooManyRequests
 from tahawul.feedback.index import Mood, mood_of_face, mood_of_score
 from tahawul.feedback.models import (
+    Case,
     CaseKind,
     ContactPreference,
     Endpoint,
@@ -223,6 +224,32 @@ def _replace(application: Application, fields: dict[str, Any], rater: User | Non
     for name, value in fields.items():
         setattr(rating, name, value)
     rating.save()
+    return rating
+
+
+def add_comment(*, rating: Rating, comment: str) -> Rating:
+    """The comment a kiosk user types after a one-tap rating ("tell us more"), added to that
+    rating: classified like any comment and, when the rating was unhappy, followed up by a
+    complaint. Only a rating without a comment takes one; the caller proves it is the same person
+    (the kiosk's session that recorded the tap). Raises InvalidFeedback, NotInThisState."""
+    comment = comment.strip()
+    if not comment:
+        raise InvalidFeedback({"comment": bilingual(_("Write your comment."))})
+    if len(comment) > COMMENT_MAX_CHARS:
+        raise InvalidFeedback({"comment": bilingual(_("Keep the comment to 2,000 characters or fewer."))})
+    reading = _read(comment)
+    with transaction.atomic():
+        updated = Rating.objects.filter(pk=rating.pk, comment="").update(
+            comment=comment,
+            sentiment=reading.sentiment if reading else "",
+            topics=list(reading.topics) if reading else [],
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise NotInThisState(_("This rating already has a comment."))
+        rating.refresh_from_db()
+        if rating.mood == Mood.DISSATISFIED and not Case.objects.filter(rating=rating).exists():
+            _open_follow_up(rating, wants_contact=False)
     return rating
 
 

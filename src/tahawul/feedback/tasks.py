@@ -14,7 +14,7 @@ from tahawul.feedback.cases import sweep_case_sla
 from tahawul.feedback.index import ewma_chart, first_new_alarm
 from tahawul.feedback.models import DissatisfactionAlert
 from tahawul.feedback.notifying import notify_dissatisfaction
-from tahawul.feedback.satisfaction import daily_dissatisfaction, cells_rated_on
+from tahawul.feedback.satisfaction import cells_rated_on, daily_dissatisfaction
 
 log = logging.getLogger(__name__)
 EWMA_HISTORY_DAYS = 90
