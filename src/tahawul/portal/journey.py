@@ -391,6 +391,7 @@ def application_review(request: HttpRequest, reference: str) -> HttpResponse:
     error_links: list[ErrorLink] = []
     problem = ""
     status = 200
+    ineligible = False
     if request.method == "POST":
         try:
             actions.submit(application=application, actor=user, expected_revision=_revision(request))
@@ -406,6 +407,7 @@ def application_review(request: HttpRequest, reference: str) -> HttpResponse:
         except NotEligible as error:
             problem, status = str(error.message), error.status
             error_links = [ErrorLink("", reason.in_language()) for reason in error.reasons]
+            ineligible = True  # an end point too: asking only on success flatters a service
         except DomainError as error:
             problem, status = str(error.message), error.status
         else:
@@ -425,6 +427,7 @@ def application_review(request: HttpRequest, reference: str) -> HttpResponse:
             "owed": owed,
             "problem": problem,
             "error_links": error_links,
+            "ineligible": ineligible,
         },
         status=status,
     )

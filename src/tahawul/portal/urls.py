@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tahawul.portal import journey, views
+from tahawul.portal import feedback_views, journey, views
 
 app_name = "portal"
 
@@ -30,4 +30,18 @@ urlpatterns = [
     path("documents/<str:token>/", journey.document, name="document"),
     path("verify/", journey.verify, name="verify"),
     path("verify/<str:number>/", journey.verify_number, name="verify_number"),
+    # The beneficiary's voice: ratings on every channel, cases, and what was changed because of them.
+    path("rate/thanks/", feedback_views.rate_thanks, name="rate_thanks"),
+    path("rate/receipt/<str:token>/", feedback_views.rate_receipt, name="rate_receipt"),
+    path("rate/<str:service_code>/", feedback_views.rate_service, name="rate_service"),
+    path("kiosk/rate/<str:service_code>/", feedback_views.kiosk_rate, name="kiosk_rate"),
+    path("kiosk/rate/<str:service_code>/thanks/", feedback_views.kiosk_thanks, name="kiosk_thanks"),
+    path("kiosk/rate/<str:service_code>/more/", feedback_views.kiosk_more, name="kiosk_more"),
+    path("feedback/new/", feedback_views.case_new, name="case_new"),
+    path("feedback/filed/", feedback_views.case_filed, name="case_filed"),
+    path("feedback/cases/<str:reference>/", feedback_views.case_status, name="case_status"),
+    path("feedback/cases/<str:reference>/reopen/", feedback_views.case_reopen, name="case_reopen"),
+    path("feedback/cases/<str:reference>/rate/", feedback_views.case_rate_response, name="case_rate_response"),
+    path("my/cases/", feedback_views.my_cases, name="my_cases"),
+    path("you-said-we-did/", feedback_views.you_said_we_did, name="you_said_we_did"),
 ]
