@@ -84,3 +84,28 @@ def test_home_lists_the_entities_of_someone_working_for_several(officer: User) -
     assert 'href="/en/office/MOE/queue/"' in html
     assert 'href="/en/office/MOL/queue/"' in html
     assert "/en/office/MOE/load/" not in html  # an officer there, not a supervisor
+
+
+def test_home_takes_an_entity_admin_to_the_entitys_cases(beneficiary: User) -> None:
+    from tahawul.catalog.models import Entity
+    from tahawul.identity.models import Membership, Role
+
+    Membership.objects.create(user=beneficiary, entity=Entity.objects.get(code="MOE"), role=Role.ENTITY_ADMIN)
+    response = logged_in(beneficiary).get("/en/office/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/office/MOE/cases/"
+
+
+def test_home_takes_the_analyst_to_the_satisfaction_figures(beneficiary: User) -> None:
+    from tahawul.identity.models import Membership, Role
+
+    Membership.objects.create(user=beneficiary, entity=None, role=Role.ANALYST)
+    response = logged_in(beneficiary).get("/en/office/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/insights/satisfaction/"
+
+
+def test_every_back_office_page_links_to_the_figures_and_to_reporting_a_problem(officer: User) -> None:
+    html = logged_in(officer).get("/en/office/MOE/queue/").content.decode()
+    assert 'href="/en/insights/satisfaction/"' in html
+    assert 'href="/en/feedback/new/?kind=technical&amp;page=/en/office/MOE/queue/"' in html

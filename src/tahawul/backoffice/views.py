@@ -30,8 +30,8 @@ from tahawul.catalog.models import Entity
 from tahawul.core.choices import Channel
 from tahawul.core.errors import DomainError
 from tahawul.definitions.schema import ServiceDefinition, Transition
-from tahawul.identity.models import Role, User
-from tahawul.identity.selectors import NotFound, access_person, roles_in, work_entities
+from tahawul.identity.models import Membership, Role, User
+from tahawul.identity.selectors import NotFound, access_person, roles_by_entity, roles_in, work_entities
 
 PAGE_SIZE = 50
 T = TypeVar("T")
@@ -78,7 +78,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     entity_ids = work_entities(user)
     if not entity_ids:
-        raise Http404()
+        # Staff who handle no applications: an entity admin starts at the entity's cases, the
+        # authority's analyst at the satisfaction figures.
+        return _start_without_applications(user)
     if len(entity_ids) == 1:
         entity = catalog.entities().get(pk=entity_ids[0])
         return redirect("backoffice:queue", entity_code=entity.code)
@@ -87,6 +89,15 @@ def home(request: HttpRequest) -> HttpResponse:
         for entity in catalog.entities().filter(pk__in=entity_ids)
     ]
     return render(request, "backoffice/home.html", {"entities": entities, "current_page": "home"})
+
+
+def _start_without_applications(user: User) -> HttpResponse:
+    admin_of = [entity for entity, roles in roles_by_entity(user).items() if Role.ENTITY_ADMIN in roles]
+    if admin_of:
+        return redirect("backoffice:cases", entity_code=catalog.entities().get(pk=min(admin_of)).code)
+    if Membership.objects.filter(user=user, role=Role.ANALYST).exists():
+        return redirect("insights:satisfaction")
+    raise Http404()
 
 
 @dataclass(frozen=True)

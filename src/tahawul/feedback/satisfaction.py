@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tahawul.applications.models import CompletedDay
@@ -270,20 +271,26 @@ def monthly_trend(scope: Scope, *, months: int = 12, today: date | None = None) 
         month_start = (month_start - timedelta(days=1)).replace(day=1)
     starts.reverse()
     window = Q(day__gte=starts[0], day__lte=today) & scope.filter()
+    # Summed per month in the database: Python sees months × cells, not days × cells.
     per_month: dict[tuple[date, CellKey], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for row in (
+    for month, service_id, channel, satisfied, neutral, dissatisfied in (
         SatisfactionDay.objects.filter(window)
-        .values_list("day", "service_id", "channel", "satisfied", "neutral", "dissatisfied")
-        .iterator()
+        .annotate(month=TruncMonth("day"))
+        .values("month", "service_id", "channel")
+        .annotate(Sum("satisfied"), Sum("neutral"), Sum("dissatisfied"))
+        .values_list("month", "service_id", "channel", "satisfied__sum", "neutral__sum", "dissatisfied__sum")
+        .order_by()
     ):
-        bucket = per_month[(row[0].replace(day=1), (row[1], row[2]))]
-        bucket[0] += row[3]
-        bucket[1] += row[4]
-        bucket[2] += row[5]
-    for day, service_id, channel, completed in (
-        CompletedDay.objects.filter(window).values_list("day", "service_id", "channel", "completed").iterator()
+        per_month[(_as_date(month), (service_id, channel))][:3] = [satisfied, neutral, dissatisfied]
+    for month, service_id, channel, completed in (
+        CompletedDay.objects.filter(window)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "service_id", "channel")
+        .annotate(Sum("completed"))
+        .values_list("month", "service_id", "channel", "completed__sum")
+        .order_by()
     ):
-        per_month[(day.replace(day=1), (service_id, channel))][3] += completed
+        per_month[(_as_date(month), (service_id, channel))][3] = completed
     points = []
     for start in starts:
         cells = [
@@ -293,6 +300,10 @@ def monthly_trend(scope: Scope, *, months: int = 12, today: date | None = None) 
         ]
         points.append(TrendPoint(month=f"{start:%Y-%m}", index=rollup(cells)))
     return points
+
+
+def _as_date(month: date | datetime) -> date:
+    return month.date() if isinstance(month, datetime) else month
 
 
 def daily_dissatisfaction(service_id: int, channel: str, start: date, end: date) -> list[Counts]:
