@@ -239,7 +239,7 @@ STATICFILES_FINDERS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "tahawul.core.static_files.CompressedStaticFiles"},
 }
 
 # Source maps are read only by developer tools; compressing them doubled collectstatic's time.
