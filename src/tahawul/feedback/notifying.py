@@ -18,6 +18,16 @@ from tahawul.notifications.actions import Contact, notify
 from tahawul.notifications.models import Notification
 
 
+# The kinds as they read inside a sentence ("your complaint"), where the choice labels are capitalised.
+KIND_IN_A_SENTENCE = {
+    CaseKind.COMPLAINT: _("complaint"),
+    CaseKind.SUGGESTION: _("suggestion"),
+    CaseKind.INQUIRY: _("inquiry"),
+    CaseKind.COMPLIMENT: _("compliment"),
+    CaseKind.TECHNICAL: _("technical problem"),
+}
+
+
 def _link(path: str) -> LocalizedText:
     base = settings.TAHAWUL_PUBLIC_URL
     return LocalizedText(ar=f"{base}/ar/{path}", en=f"{base}/en/{path}")
@@ -45,7 +55,7 @@ def _context(case: Case, extra: dict[str, object], *, due_at: datetime | None = 
     due_at = due_at or case.due_at
     context: dict[str, object] = {
         "reference": case.reference,
-        "kind_label": bilingual(CaseKind(case.kind).label),
+        "kind_label": bilingual(KIND_IN_A_SENTENCE[CaseKind(case.kind)]),
         "due_at": timezone.localtime(due_at) if due_at else "",
     }
     context.update(extra)

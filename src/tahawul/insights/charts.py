@@ -180,6 +180,7 @@ def groups_chart(rows: list[GroupRow], rtl: bool) -> Spec | None:
     if not rows:
         return None
     shown = rows[:MAX_BARS]
+    # xgettext:no-python-format
     return _bar_spec([row.label for row in shown], [row.figures for row in shown], rtl, _("% satisfied"))
 
 
@@ -187,6 +188,7 @@ def worst_chart(rows: list[WorstRow], rtl: bool) -> Spec | None:
     if not rows:
         return None
     labels = [_("%(service)s, %(channel)s") % {"service": row.service, "channel": row.channel} for row in rows]
+    # xgettext:no-python-format
     return _bar_spec(labels, [row.figures for row in rows], rtl, _("% satisfied"))
 
 
@@ -216,6 +218,7 @@ def trend_chart(rows: list[TrendRow], rtl: bool) -> Spec | None:
         },
     ]
     xaxis = {"type": "category", "autorange": "reversed" if rtl else True, "fixedrange": True, "automargin": True}
+    # xgettext:no-python-format
     yaxis = {**_percent_axis(False, _("% satisfied")), "side": "right" if rtl else "left", "automargin": True}
     return {"data": data, "layout": _layout(rtl, 360, xaxis=xaxis, yaxis=yaxis), "config": CONFIG}
 
@@ -282,6 +285,7 @@ def themes_chart(rows: list[ThemeRow], rtl: bool) -> Spec | None:
         "autorange": "reversed" if rtl else True,
         "rangemode": "tozero",
         "ticksuffix": "%",
+        # xgettext:no-python-format
         "title": {"text": _("% of comments")},
         "gridcolor": "#dddddd",
         "fixedrange": True,

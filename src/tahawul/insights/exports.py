@@ -49,9 +49,13 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[C
 
 def figure_header() -> list[str]:
     return [
+        # xgettext:no-python-format
         _("% satisfied"),
+        # xgettext:no-python-format
         _("% dissatisfied"),
+        # xgettext:no-python-format
         _("95% interval, low"),
+        # xgettext:no-python-format
         _("95% interval, high"),
         _("Responses (n)"),
         _("Reliability"),
@@ -75,12 +79,16 @@ def group_table(rows: Iterable[GroupRow], group_title: str) -> tuple[list[str], 
         group_title,
         *figure_header(),
         _("Completed transactions"),
+        # xgettext:no-python-format
         _("% response rate"),
         _("Ease answers (n)"),
+        # xgettext:no-python-format
         _("% agree it was easy"),
         _("Mean ease (1 to 7)"),
         _("Change in points"),
+        # xgettext:no-python-format
         _("Change, 95% interval low"),
+        # xgettext:no-python-format
         _("Change, 95% interval high"),
         _("Significant change"),
     ]
@@ -105,7 +113,13 @@ def group_table(rows: Iterable[GroupRow], group_title: str) -> tuple[list[str], 
 
 
 def trend_table(rows: Iterable[TrendRow]) -> tuple[list[str], list[list[Cell]]]:
-    header = [_("Month"), *figure_header(), _("Completed transactions"), _("% response rate")]
+    header = [
+        _("Month"),
+        *figure_header(),
+        _("Completed transactions"),
+        # xgettext:no-python-format
+        _("% response rate"),
+    ]
     body = [[row.month, *figure_cells(row.figures), row.figures.completed, row.figures.response_rate] for row in rows]
     return header, body
 
@@ -125,6 +139,7 @@ def cases_table(figures: CaseFigures) -> tuple[list[str], list[list[Cell]]]:
         [_("Answered within the time limit"), figures.answered_in_time],
         [_("Answered late"), figures.answered_late],
         [_("Overdue and not answered yet"), figures.overdue_unanswered],
+        # xgettext:no-python-format
         [_("% answered within the time limit"), figures.sla_compliance],
         [_("Median time to first answer (hours)"), figures.median_response_hours],
         [_("Ratings of answers (n)"), figures.response_scores],
@@ -138,8 +153,10 @@ def themes_table(figures: ThemeFigures) -> tuple[list[str], list[list[Cell]]]:
         _("List"),
         _("Theme"),
         _("Comments (n)"),
+        # xgettext:no-python-format
         _("% of comments"),
         _("Comments in the previous period (n)"),
+        # xgettext:no-python-format
         _("% of comments in the previous period"),
         _("Change in points"),
         *[_("Example %(number)s") % {"number": number} for number in range(1, EXAMPLES_SHOWN + 1)],
