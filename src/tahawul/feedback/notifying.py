@@ -17,7 +17,6 @@ from tahawul.identity.models import Role, User
 from tahawul.notifications.actions import Contact, notify
 from tahawul.notifications.models import Notification
 
-
 # The kinds as they read inside a sentence ("your complaint"), where the choice labels are capitalised.
 KIND_IN_A_SENTENCE = {
     CaseKind.COMPLAINT: _("complaint"),
