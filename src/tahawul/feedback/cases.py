@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.applications import documents as files
-from tahawul.applications.errors import BadDocument
 from tahawul.applications.models import Application
 from tahawul.catalog.models import Entity, Service
 from tahawul.core.calendar import deadline_after
@@ -85,11 +84,6 @@ class CaseInput:
     client_version: str = ""
     error_reference: str = ""
     attachments: list[UploadedFile[bytes]] = field(default_factory=list)
-
-
-def authority() -> Entity | None:
-    """The entity whose staff route unrouted cases and hear of second escalations."""
-    return Entity.objects.filter(code=settings.TAHAWUL_AUTHORITY_ENTITY).first()
 
 
 def is_authority_staff(user: User) -> bool:
@@ -650,16 +644,3 @@ def _suggest(text: str) -> Service | None:
         return None
     return Service.objects.filter(code=suggestions[0].service_code).first()
 
-
-__all__ = [
-    "BadDocument",
-    "CaseInput",
-    "assign_case",
-    "close_case",
-    "open_case",
-    "publish_service_change",
-    "reopen_case",
-    "reply_to_case",
-    "route_case",
-    "sweep_case_sla",
-]
