@@ -27,6 +27,7 @@ from tahawul.feedback.index import (
     ewma_chart,
     first_new_alarm,
     fit_beta_prior,
+    fit_dissatisfaction_prior,
     mood_of_face,
     mood_of_rating,
     mood_of_score,
@@ -452,3 +453,24 @@ def test_a_rollups_change_uses_the_weighted_shares() -> None:
     # 0.9 * 0.4 + 0.1 * 0.6 = 0.42 before; 0.9 * 0.8 + 0.1 * 0.2 = 0.74 after: +32 points.
     assert round(moved.difference, 6) == 32.0
     assert moved.direction == "better"
+
+
+def test_a_small_cells_alert_baseline_shrinks_toward_its_channel() -> None:
+    # A quiet kiosk: 28 days of 2 responses, none unhappy, then one unhappy response of 2.
+    quiet = [Counts(2, 0, 0)] * 28 + [Counts(1, 0, 1)]
+    # On its own history the baseline sits half a response from zero (0.5 / 56), so the band is
+    # a hair wide and one unhappy answer alarms.
+    assert ewma_chart(quiet)[-1].alarm
+    # Where kiosks are usually 10 % dissatisfied (a prior worth 100 responses), the baseline is
+    # (0 + 10) / (56 + 100) = 6.4 %: one unhappy answer in two moves the average to
+    # 0.2 × 0.5 + 0.8 × 0.064 = 15.1 %, under the band 0.064 + 3 × √(0.064 × 0.936 / 2 × 0.2 / 1.8) ≈ 0.20.
+    usual = BetaPrior(10, 90)
+    last = ewma_chart(quiet, prior=usual)[-1]
+    assert last.target == approx(10 / 156)
+    assert not last.alarm
+
+
+def test_the_dissatisfaction_prior_is_fitted_on_the_dissatisfied_share() -> None:
+    cells = [Counts(90 - bad, 10, bad) for bad in (5, 10, 15, 20)]
+    prior = fit_dissatisfaction_prior(cells)
+    assert prior.mean == approx(50 / 400)

@@ -67,7 +67,10 @@ def test_a_sudden_rise_raises_one_alert_and_tells_the_supervisors(npra: Staff, c
 
     alert = DissatisfactionAlert.objects.get()
     assert (alert.service.code, alert.channel, alert.day) == (PASSPORT, Channel.WEB, TODAY)
-    assert alert.usual_share == pytest.approx(0.05)
+    # The baseline (70 of the first 1,400) shrinks toward the channel's prior. With one cell on the
+    # channel the prior sits on its own pooled share over the 90 days, 170 / 3,050, with the
+    # maximum strength, 1,000 responses: (70 + 1000 × 170/3050) / (1400 + 1000).
+    assert alert.usual_share == pytest.approx((70 + 1000 * 170 / 3050) / 2400)
     # The EWMA moves a fifth of the way from about 5 % towards today's 40 %: about 12 %.
     assert alert.share == pytest.approx(0.2 * 0.40 + 0.8 * 0.05, abs=0.005)
     assert alerts_to(npra) == [2, 2, 0]  # each supervisor by email and SMS; officers are not told

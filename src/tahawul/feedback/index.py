@@ -372,15 +372,22 @@ class EwmaPoint:
 
 
 def ewma_chart(
-    daily: Sequence[Counts], *, weight: float = 0.2, limit: float = 3.0, baseline_days: int = 28
+    daily: Sequence[Counts],
+    *,
+    weight: float = 0.2,
+    limit: float = 3.0,
+    baseline_days: int = 28,
+    prior: BetaPrior | None = None,
 ) -> list[EwmaPoint]:
     """The EWMA p-chart of the daily dissatisfied share, oldest day first. The target p0 is the
     pooled share of the first ``baseline_days`` days with responses (of all of them when there
-    are fewer). A day without responses carries the EWMA forward and cannot alarm. Raises
-    ``ValueError`` for a weight outside (0, 1], a negative limit or a baseline under one day."""
+    are fewer), shrunk toward ``prior`` (a Beta prior on the dissatisfied share, see
+    :func:`fit_dissatisfaction_prior`) when one is given. A day without responses carries the
+    EWMA forward and cannot alarm. Raises ``ValueError`` for a weight outside (0, 1], a negative
+    limit or a baseline under one day."""
     if not 0 < weight <= 1 or limit < 0 or baseline_days < 1:
         raise ValueError("need 0 < weight <= 1, limit >= 0 and baseline_days >= 1")
-    target = _baseline(daily, baseline_days)
+    target = _baseline(daily, baseline_days, prior)
     ewma, updates, points = target, 0, []
     for index, counts in enumerate(daily):
         if counts.n == 0:
@@ -396,11 +403,22 @@ def ewma_chart(
     return points
 
 
-def _baseline(daily: Sequence[Counts], baseline_days: int) -> float:
+def fit_dissatisfaction_prior(cells: Sequence[Counts]) -> BetaPrior:
+    """The empirical-Bayes Beta prior on the **dissatisfied** share across cells (the same
+    estimator as :func:`fit_beta_prior`, on the other tail), for the alerts' baselines."""
+    return fit_beta_prior([Counts(cell.dissatisfied, cell.neutral, cell.satisfied) for cell in cells])
+
+
+def _baseline(daily: Sequence[Counts], baseline_days: int, prior: BetaPrior | None = None) -> float:
     with_data = [counts for counts in daily if counts.n > 0][:baseline_days]
     responses = sum(counts.n for counts in with_data)
     if not responses:
         return 0.0  # no responses anywhere, so no day can alarm
+    if prior is not None:
+        # A small cell's own history is a poor baseline (a quiet month with no complaint would make
+        # one unhappy rating an alarm): its share shrinks toward what is usual on its channel.
+        dissatisfied = sum(counts.dissatisfied for counts in with_data)
+        return (dissatisfied + prior.alpha) / (responses + prior.alpha + prior.beta)
     # A baseline of exactly 0 (or 1) would give a zero-width band that any one answer crosses:
     # keep it half a response away from the edge.
     edge = 0.5 / responses

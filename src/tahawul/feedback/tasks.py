@@ -11,10 +11,10 @@ from django_tasks import task
 
 from tahawul.catalog.models import Service
 from tahawul.feedback.cases import sweep_case_sla
-from tahawul.feedback.index import ewma_chart, first_new_alarm
+from tahawul.feedback.index import BetaPrior, ewma_chart, first_new_alarm, fit_dissatisfaction_prior
 from tahawul.feedback.models import DissatisfactionAlert
 from tahawul.feedback.notifying import notify_dissatisfaction
-from tahawul.feedback.satisfaction import cells_rated_on, daily_dissatisfaction
+from tahawul.feedback.satisfaction import Scope, cell_totals, cells_rated_on, daily_dissatisfaction
 
 log = logging.getLogger(__name__)
 EWMA_HISTORY_DAYS = 90
@@ -40,10 +40,13 @@ def watch_dissatisfaction(*, day: date | None = None) -> int:
 
 def _watch_day(day: date) -> int:
     raised = 0
+    start = day - timedelta(days=EWMA_HISTORY_DAYS - 1)
+    priors: dict[str, BetaPrior] = {}
     for service_id, channel in cells_rated_on(day):
-        points = ewma_chart(
-            daily_dissatisfaction(service_id, channel, day - timedelta(days=EWMA_HISTORY_DAYS - 1), day)
-        )
+        if channel not in priors:  # fitted per channel over the history the charts look at
+            cells = cell_totals(Scope(channel=channel), start, day).values()
+            priors[channel] = fit_dissatisfaction_prior([cell.counts for cell in cells])
+        points = ewma_chart(daily_dissatisfaction(service_id, channel, start, day), prior=priors[channel])
         if first_new_alarm(points) != len(points) - 1:
             continue
         latest = points[-1]
