@@ -76,6 +76,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nTahawul is serving on http://{shown_host}:{options['port']}/"))
         self.stdout.write(f"  portal (Arabic):  http://{shown_host}:{options['port']}/ar/")
         self.stdout.write(f"  portal (English): http://{shown_host}:{options['port']}/en/")
+        self.stdout.write(f"  back office:      http://{shown_host}:{options['port']}/ar/office/")
+        self.stdout.write(f"  satisfaction:     http://{shown_host}:{options['port']}/ar/insights/satisfaction/")
         self.stdout.write(f"  API docs:         http://{shown_host}:{options['port']}/api/v1/docs")
         self.stdout.write(f"  database:         {settings.DATABASES['default']['NAME']}")
         if settings.TAHAWUL_DEMO and not options["no_demo"]:
@@ -86,7 +88,7 @@ class Command(BaseCommand):
         supervisor = _Supervisor(gunicorn=gunicorn, with_worker=not options["no_worker"], report=self.stderr.write)
         supervisor.start()
         if supervisor.worker is not None:
-            self.stdout.write(f"  worker:           running (pid {supervisor.worker.pid}): notifications, SLA sweeps\n")
+            self.stdout.write(f"  worker:           running (pid {supervisor.worker.pid}): notifications, SLA sweeps, alerts\n")
         else:
             self.stdout.write("  worker:           not started (--no-worker); run `tahawul worker` elsewhere\n")
         sys.stdout.flush()
