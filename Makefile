@@ -61,6 +61,7 @@ lock:
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/submit.py
+	$(BIN)/python bench/satisfaction.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""``tahawul demo load [--if-empty]``: load the fictional demo government."""
+"""``tahawul demo load [--if-empty] [--ratings N]``: load the fictional demo government;
+``tahawul demo feedback [--ratings N]``: add a history of ratings and cases to it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tahawul.definitions.errors import DefinitionsInvalid
+from tahawul.demo.feedback_history import FeedbackHistory, generate_feedback
 from tahawul.demo.loader import DEMO_PASSWORD, catalogue_is_empty, demo_people, load_demo, load_people, load_structure
+
+DEMO_RATINGS = 5_000  # a dashboard with figures in it, in about a second
 
 
 class Command(BaseCommand):
@@ -17,17 +21,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "action",
-            choices=["load", "structure", "people"],
+            choices=["load", "structure", "people", "feedback"],
             help=(
                 "load: everything; structure: entities, categories and life events only; "
-                "people: print the demo accounts"
+                "people: print the demo accounts; feedback: add generated ratings and cases"
             ),
         )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the catalogue has services")
+        parser.add_argument(
+            "--ratings",
+            type=int,
+            default=DEMO_RATINGS,
+            help=(
+                f"ratings to generate (default {DEMO_RATINGS}); with load, only while TAHAWUL_DEMO is on, "
+                "and 0 loads none"
+            ),
+        )
+        parser.add_argument("--days", type=int, default=120, help="days of feedback history, ending yesterday")
+        parser.add_argument("--seed", type=int, default=7, help="the same seed gives the same history")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "people":
             self.print_people()
+            return
+        if options["action"] == "feedback":
+            self.load_feedback(options)
             return
         if options["action"] == "structure":
             load_structure()
@@ -47,6 +65,19 @@ class Command(BaseCommand):
         changed = sum(1 for item in published if item.changed)
         self.stdout.write(
             f"demo government loaded: {changed} service version(s) published, {len(published) - changed} unchanged"
+        )
+        if settings.TAHAWUL_DEMO and options["ratings"] > 0:  # invented figures only on a demonstration
+            self.load_feedback(options)
+
+    def load_feedback(self, options: dict[str, Any]) -> None:
+        if options["ratings"] < 0 or options["days"] < 1:
+            raise CommandError("--ratings must be 0 or more and --days 1 or more")
+        history: FeedbackHistory = generate_feedback(
+            seed=options["seed"], ratings=options["ratings"], days=options["days"]
+        )
+        self.stdout.write(
+            f"demo feedback loaded: {history.ratings} ratings from {history.start} to {history.end}, "
+            f"{history.cases} cases"
         )
 
     def print_people(self) -> None:
