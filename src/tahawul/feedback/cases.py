@@ -643,4 +643,3 @@ def _suggest(text: str) -> Service | None:
     if not suggestions:
         return None
     return Service.objects.filter(code=suggestions[0].service_code).first()
-

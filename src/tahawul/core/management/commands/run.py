@@ -88,7 +88,8 @@ class Command(BaseCommand):
         supervisor = _Supervisor(gunicorn=gunicorn, with_worker=not options["no_worker"], report=self.stderr.write)
         supervisor.start()
         if supervisor.worker is not None:
-            self.stdout.write(f"  worker:           running (pid {supervisor.worker.pid}): notifications, SLA sweeps, alerts\n")
+            pid = supervisor.worker.pid
+            self.stdout.write(f"  worker:           running (pid {pid}): notifications, SLA sweeps, alerts\n")
         else:
             self.stdout.write("  worker:           not started (--no-worker); run `tahawul worker` elsewhere\n")
         sys.stdout.flush()
