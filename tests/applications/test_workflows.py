@@ -21,9 +21,9 @@ import yaml
 from django.utils import timezone
 
 from tahawul.applications import actions
-from tahawul.applications.errors import HistoryIsAppendOnly
 from tahawul.applications.models import Application, Certificate, Document, Event
 from tahawul.catalog.models import Service
+from tahawul.core.history import HistoryIsAppendOnly
 from tahawul.definitions.fields.files import FileField
 from tahawul.definitions.schema import ServiceDefinition, Transition, Workflow
 from tahawul.definitions.selectors import current_definition

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +46,7 @@ from tahawul.core.calendar import add_working_days, deadline_after
 from tahawul.core.choices import Channel
 from tahawul.core.counters import add_to_counter
 from tahawul.core.references import new_reference
+from tahawul.core.revisions import write_revision
 from tahawul.core.text import LocalizedText, bilingual
 from tahawul.definitions.answers import AnswerCheck, as_raw, check_answers, fee_for, refusals
 from tahawul.definitions.fields.files import FileField
@@ -649,16 +649,7 @@ def _check_not_stale(application: Application, expected_revision: int | None) ->
 
 def _write(application: Application, expected_revision: int, **changes: Any) -> None:
     """Change the row only if nobody else has since ``expected_revision``; one wins, always."""
-    now = timezone.now()
-    updated = Application.objects.filter(pk=application.pk, revision=expected_revision).update(
-        revision=F("revision") + 1, updated_at=now, **changes
-    )
-    if not updated:
-        raise StaleApplication()
-    for name, value in changes.items():
-        setattr(application, name, value)
-    application.revision = expected_revision + 1
-    application.updated_at = now
+    write_revision(application, expected_revision, StaleApplication, **changes)
 
 
 def _record(

@@ -8,12 +8,6 @@ from tahawul.core.errors import DomainError
 from tahawul.core.text import LocalizedText
 
 
-class HistoryIsAppendOnly(DomainError):
-    code = "history_is_append_only"
-    message = _("The history of an application is never changed.")
-    status = 500
-
-
 class NotAllowed(DomainError):
     code = "not_allowed"
     message = _("You cannot do this to this application now.")

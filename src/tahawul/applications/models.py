@@ -7,15 +7,13 @@ both win (see actions.perform).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tahawul.applications.errors import HistoryIsAppendOnly
 from tahawul.core.choices import Channel
+from tahawul.core.history import AppendOnly
 
 DRAFT = "draft"
 
@@ -68,19 +66,6 @@ class Application(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
-
-
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise HistoryIsAppendOnly()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise HistoryIsAppendOnly()
 
 
 class Event(AppendOnly):

@@ -28,6 +28,7 @@ from tahawul.catalog.models import Entity, Service
 from tahawul.core.calendar import deadline_after
 from tahawul.core.choices import Channel
 from tahawul.core.references import new_reference, normalise_reference
+from tahawul.core.revisions import write_revision
 from tahawul.core.text import LANGUAGES, LocalizedText, bilingual
 from tahawul.feedback.errors import (
     InvalidFeedback,
@@ -599,16 +600,7 @@ def _check_not_stale(case: Case, expected_revision: int | None) -> None:
 
 def _write(case: Case, expected_revision: int, **changes: Any) -> None:
     """Change the row only if nobody else has since ``expected_revision``: of two officers, one wins."""
-    now = timezone.now()
-    updated = Case.objects.filter(pk=case.pk, revision=expected_revision).update(
-        revision=F("revision") + 1, updated_at=now, **changes
-    )
-    if not updated:
-        raise StaleCase()
-    for name, value in changes.items():
-        setattr(case, name, value)
-    case.revision = expected_revision + 1
-    case.updated_at = now
+    write_revision(case, expected_revision, StaleCase, **changes)
 
 
 def _record(

@@ -8,12 +8,6 @@ from tahawul.core.errors import DomainError
 from tahawul.core.text import LocalizedText
 
 
-class HistoryIsAppendOnly(DomainError):
-    code = "history_is_append_only"
-    message = _("The history of a case or a rating is never changed.")
-    status = 500
-
-
 class InvalidFeedback(DomainError):
     """Input that failed the checks; ``errors`` maps field names to messages."""
 

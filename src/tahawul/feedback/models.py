@@ -7,16 +7,14 @@ so a figure over ten million ratings costs what it costs over a hundred thousand
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.core.choices import Channel
+from tahawul.core.history import AppendOnly
 from tahawul.core.text import localized_attribute
-from tahawul.feedback.errors import HistoryIsAppendOnly
 
 
 class Face(models.TextChoices):
@@ -98,19 +96,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.channel} {self.mood}"
-
-
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise HistoryIsAppendOnly()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise HistoryIsAppendOnly()
 
 
 class RatingChange(AppendOnly):
