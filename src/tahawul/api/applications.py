@@ -7,7 +7,6 @@ application answers exactly like one that does not exist (404).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Literal
 
 from django.db import transaction
@@ -37,8 +36,9 @@ from tahawul.api.application_schemas import (
 )
 from tahawul.api.auth import bearer, token_user
 from tahawul.api.errors import InvalidParameters
+from tahawul.api.idempotent import run_once
 from tahawul.api.schemas import EntityRef, Problem
-from tahawul.applications import actions, idempotency, selectors
+from tahawul.applications import actions, selectors
 from tahawul.applications.errors import InvalidAnswers, NotAllowed
 from tahawul.applications.models import DRAFT, Application, Document, Event
 from tahawul.applications.payments import provider
@@ -135,7 +135,7 @@ def create_application(
         resource = _resource(applied.application, user, events=applied.events, documents=[])
         return 201, resource.model_dump(mode="json")
 
-    status, result = _once(response, user, idempotency_key, body.model_dump(mode="json"), run)
+    status, result = run_once(response, user, idempotency_key, body.model_dump(mode="json"), run)
     response["Location"] = result["links"]["self"]
     return Status(status, result)
 
@@ -210,7 +210,7 @@ def submit_application(
         actions.submit(application=application, actor=user)
         return 200, _resource(application, user).model_dump(mode="json")
 
-    return Status(*_once(response, user, idempotency_key, {"submit": application.reference}, run))
+    return Status(*run_once(response, user, idempotency_key, {"submit": application.reference}, run))
 
 
 @router.post(
@@ -252,23 +252,6 @@ def _mine(user: User, reference: str) -> Application:
     if application.applicant_id != user.pk:
         raise NotFound()
     return application
-
-
-def _once(
-    response: HttpResponse,
-    user: User,
-    key: str | None,
-    payload: dict[str, Any],
-    run: Callable[[], tuple[int, dict[str, Any]]],
-) -> tuple[int, dict[str, Any]]:
-    """``run`` in one transaction; with an Idempotency-Key, the first answer for every retry."""
-    if not key:
-        with transaction.atomic():
-            return run()
-    (status, body), replayed = idempotency.once(user=user, key=key, payload=payload, run=run)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return status, body
 
 
 def _applicant_actions(application: Application, user: User, definition: ServiceDefinition) -> list[Transition]:

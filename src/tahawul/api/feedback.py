@@ -8,11 +8,9 @@ live in tahawul.feedback; this module parses, calls, and renders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -39,9 +37,9 @@ from tahawul.api.feedback_schemas import (
     SatisfactionQuery,
     SatisfactionRowOut,
 )
+from tahawul.api.idempotent import run_once
 from tahawul.api.problems import problem_response
 from tahawul.api.schemas import EntityRef, Problem
-from tahawul.applications import idempotency
 from tahawul.applications.models import Application
 from tahawul.core.text import LocalizedText, bilingual
 from tahawul.feedback import ratings, selectors
@@ -209,7 +207,7 @@ def file_case(
         return 201, created.model_dump(mode="json")
 
     try:
-        status, result = _once(response, filer, idempotency_key, body.model_dump(mode="json"), run)
+        status, result = run_once(response, filer, idempotency_key, body.model_dump(mode="json"), run)
     except (InvalidFeedback, TooManyRequests) as error:
         return _refusal(request, error, where="body")
     response["Location"] = result["links"]["self"]
@@ -376,24 +374,6 @@ def _client(request: HttpRequest, user: User | AnonymousUser) -> str:
     if isinstance(user, User):
         return f"user:{user.pk}"
     return f"ip:{request.META.get('REMOTE_ADDR', '')}"
-
-
-def _once(
-    response: HttpResponse,
-    user: User | None,
-    key: str | None,
-    payload: dict[str, Any],
-    run: Callable[[], tuple[int, dict[str, Any]]],
-) -> tuple[int, dict[str, Any]]:
-    """``run`` in one transaction; for a token holder with an Idempotency-Key, the first answer
-    for every retry. Keys are kept per account, so an anonymous caller's key is not used."""
-    if user is None or not key:
-        with transaction.atomic():
-            return run()
-    (status, body), replayed = idempotency.once(user=user, key=key, payload=payload, run=run)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return status, body
 
 
 def _refusal(request: HttpRequest, error: InvalidFeedback | TooManyRequests, *, where: str) -> HttpResponse:

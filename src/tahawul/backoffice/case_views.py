@@ -9,12 +9,9 @@ decide who sees what: anything not the user's to see is 404, as if it did not ex
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-from urllib.parse import quote
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -43,8 +40,10 @@ from tahawul.backoffice.case_forms import (
     StaffCaseForm,
 )
 from tahawul.backoffice.forms import RevisionForm
+from tahawul.backoffice.http import or_404, signed_in_user
 from tahawul.catalog import selectors as catalog
 from tahawul.catalog.models import Entity, Service
+from tahawul.core.downloads import private_file
 from tahawul.core.errors import DomainError
 from tahawul.feedback import cases, selectors
 from tahawul.feedback.errors import InvalidFeedback, StaleCase
@@ -54,23 +53,7 @@ from tahawul.identity.selectors import roles_in, work_entities
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
-T = TypeVar("T")
 PUBLISHERS = frozenset({Role.ENTITY_ADMIN, Role.SUPERVISOR})
-
-
-def _or_404(read: Callable[[], T]) -> T:
-    try:
-        return read()
-    except DomainError as error:
-        if error.status == 404:
-            raise Http404(str(error.message)) from None
-        raise
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required guarantees it
-    return user
 
 
 def _nav(user: User, entity: Entity | None, current: str) -> dict[str, object]:
@@ -96,11 +79,11 @@ def _nav(user: User, entity: Entity | None, current: str) -> dict[str, object]:
 @login_required
 def case_queue(request: HttpRequest, entity_code: str) -> HttpResponse:
     """The entity's open cases, most urgent first, for its officers, supervisors and admins."""
-    user = _user(request)
-    entity = _or_404(lambda: catalog.entity(code=entity_code))
+    user = signed_in_user(request)
+    entity = or_404(lambda: catalog.entity(code=entity_code))
     form = CaseFilterForm(request.GET or None, statuses=[CaseStatus.OPEN, CaseStatus.ANSWERED, CaseStatus.CLOSED])
     valid = not form.is_bound or form.is_valid()
-    found = _or_404(lambda: selectors.case_queue(user, entity.pk, form.filters() if valid else selectors.CaseFilter()))
+    found = or_404(lambda: selectors.case_queue(user, entity.pk, form.filters() if valid else selectors.CaseFilter()))
     page = rows = None
     if valid:
         page = Paginator(found, PAGE_SIZE).get_page(form.page_number())
@@ -117,14 +100,14 @@ def case_queue(request: HttpRequest, entity_code: str) -> HttpResponse:
 @login_required
 def routing_queue(request: HttpRequest) -> HttpResponse:
     """Cases no entity has yet, for the authority's staff to confirm or choose where they go."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = CaseFilterForm(
         request.GET or None,
         statuses=[CaseStatus.OPEN, CaseStatus.ANSWERED],
         unfiltered=str(CaseStatus.TO_ROUTE.label),
     )
     valid = not form.is_bound or form.is_valid()
-    found = _or_404(lambda: selectors.routing_queue(user, form.filters() if valid else selectors.CaseFilter()))
+    found = or_404(lambda: selectors.routing_queue(user, form.filters() if valid else selectors.CaseFilter()))
     page = rows = None
     if valid:
         page = Paginator(found, PAGE_SIZE).get_page(form.page_number())
@@ -150,8 +133,8 @@ class ErrorItem:
 @login_required
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     """One case for the staff who may see it; its entity's officers and supervisors act on it."""
-    user = _user(request)
-    found = _or_404(lambda: selectors.access_case(user, reference))
+    user = signed_in_user(request)
+    found = or_404(lambda: selectors.access_case(user, reference))
     if not selectors.is_case_staff(user, found):
         raise Http404()  # the person who filed it follows it on the portal, not here
     if request.method == "POST":
@@ -212,7 +195,7 @@ def _refused(
     *,
     status: int,
 ) -> HttpResponse:
-    current = _or_404(lambda: selectors.access_case(user, found.reference))
+    current = or_404(lambda: selectors.access_case(user, found.reference))
     return _case_page(request, user, current, bound=bound, errors=errors, status=status)
 
 
@@ -312,7 +295,7 @@ def _route_form(found: Case, data: Any = None) -> RouteForm:
 
 
 def _out_of_date(request: HttpRequest, user: User, found: Case) -> HttpResponse:
-    current = _or_404(lambda: selectors.access_case(user, found.reference))
+    current = or_404(lambda: selectors.access_case(user, found.reference))
     return _case_page(request, user, current, stale=True, status=409)
 
 
@@ -360,33 +343,20 @@ def _case_page(
 
 # --- attachments ---------------------------------------------------------------------------------
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;]')
-
-
-def _safe_filename(name: str) -> str:
-    """The uploaded name, fit for a header: no path, no control characters, no quotes."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .") or "attachment"
-    return cleaned[:150]
-
 
 @require_safe
 @login_required
 def case_attachment(request: HttpRequest, token: str) -> FileResponse:
     """A file attached to a case, for whoever may see the case; always downloaded, never shown
     inline, so a file that is not what its type says cannot run in the office's pages."""
-    found = _or_404(lambda: selectors.access_attachment(_user(request), token))
-    try:
-        handle = path_of(found.storage_name).open("rb")
-    except FileNotFoundError:
-        log.error("case attachment %s is missing from the store", found.pk)
-        raise Http404() from None
-    response = FileResponse(handle, content_type=found.content_type)
-    name = _safe_filename(found.original_name)
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    found = or_404(lambda: selectors.access_attachment(signed_in_user(request), token))
+    return private_file(
+        path_of(found.storage_name),
+        content_type=found.content_type,
+        name=found.original_name,
+        fallback_name="attachment",
+        inline=False,
+    )
 
 
 # --- a case filed for a caller -------------------------------------------------------------------
@@ -397,7 +367,7 @@ def case_attachment(request: HttpRequest, token: str) -> FileResponse:
 def new_case(request: HttpRequest) -> HttpResponse:
     """An officer files a case for someone at the counter or on the telephone, about a service of
     an entity they work for; it is recorded as filed by the officer."""
-    user = _user(request)
+    user = signed_in_user(request)
     entity_ids = work_entities(user)
     if not entity_ids:
         raise Http404()
@@ -443,8 +413,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
 @login_required
 def new_service_change(request: HttpRequest, entity_code: str) -> HttpResponse:
     """An entity's admin or supervisor tells the public what changed because of what people said."""
-    user = _user(request)
-    entity = _or_404(lambda: catalog.entity(code=entity_code))
+    user = signed_in_user(request)
+    entity = or_404(lambda: catalog.entity(code=entity_code))
     if not roles_in(user, entity.pk) & PUBLISHERS:
         raise Http404()
     form = ServiceChangeForm(
@@ -455,7 +425,7 @@ def new_service_change(request: HttpRequest, entity_code: str) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                _or_404(
+                or_404(
                     lambda: cases.publish_service_change(
                         actor=user,
                         service_code=form.cleaned_data["service"],

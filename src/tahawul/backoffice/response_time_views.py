@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from tahawul.backoffice.case_views import _nav, _or_404, _user
+from tahawul.backoffice.case_views import _nav
+from tahawul.backoffice.http import or_404, signed_in_user
 from tahawul.catalog import selectors as catalog
 from tahawul.feedback.cases import MAX_RESPONSE_DAYS, response_days, set_response_days
 from tahawul.feedback.errors import InvalidFeedback
@@ -45,8 +46,8 @@ class ResponseTimesForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def response_times(request: HttpRequest, entity_code: str) -> HttpResponse:
     """How many working days the entity gives itself to answer each kind of case."""
-    user = _user(request)
-    entity = _or_404(lambda: catalog.entity(code=entity_code))
+    user = signed_in_user(request)
+    entity = or_404(lambda: catalog.entity(code=entity_code))
     if Role.ENTITY_ADMIN not in roles_in(user, entity.pk):
         raise Http404()
     current = {kind.value: response_days(entity, kind.value) for kind in CaseKind}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +24,7 @@ from tahawul.applications.models import Application
 from tahawul.applications.selectors import QueueFilter
 from tahawul.backoffice import presenters
 from tahawul.backoffice.forms import AssignForm, CounterForm, QueueFilterForm, RevisionForm, TransitionForm
+from tahawul.backoffice.http import or_404, signed_in_user
 from tahawul.catalog import selectors as catalog
 from tahawul.catalog.models import Entity
 from tahawul.core.choices import Channel
@@ -34,27 +34,11 @@ from tahawul.identity.models import Membership, Role, User
 from tahawul.identity.selectors import NotFound, access_person, roles_by_entity, roles_in, work_entities
 
 PAGE_SIZE = 50
-T = TypeVar("T")
-
-
-def _or_404(read: Callable[[], T]) -> T:
-    try:
-        return read()
-    except DomainError as error:
-        if error.status == 404:
-            raise Http404(str(error.message)) from None
-        raise
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required guarantees it
-    return user
 
 
 def _work_entity(user: User, code: str) -> Entity:
     """The entity ``code`` if ``user`` works there as officer or supervisor; 404 otherwise."""
-    entity = _or_404(lambda: catalog.entity(code=code))
+    entity = or_404(lambda: catalog.entity(code=code))
     if entity.pk not in work_entities(user):
         raise Http404()
     return entity
@@ -75,7 +59,7 @@ def _nav(user: User, entity: Entity, current: str) -> dict[str, object]:
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     entity_ids = work_entities(user)
     if not entity_ids:
         # Staff who handle no applications: an entity admin starts at the entity's cases, the
@@ -111,7 +95,7 @@ class QueueRow:
 @require_safe
 @login_required
 def queue(request: HttpRequest, entity_code: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     entity = _work_entity(user, entity_code)
     services = presenters.entity_services(entity.pk)
     staff = list(selectors.entity_staff(entity.pk))
@@ -124,7 +108,7 @@ def queue(request: HttpRequest, entity_code: str) -> HttpResponse:
     page = rows = None
     if not form.is_bound or form.is_valid():
         filters = form.filters() if form.is_bound else QueueFilter()
-        found = _or_404(lambda: selectors.queue(user, entity.pk, filters))
+        found = or_404(lambda: selectors.queue(user, entity.pk, filters))
         page = Paginator(found, PAGE_SIZE).get_page(form.cleaned_data.get("page") if form.is_bound else 1)
         rows = [_queue_row(application) for application in page.object_list]
     return render(
@@ -168,8 +152,8 @@ class ErrorItem:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def application(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
-    found = _or_404(lambda: selectors.access_staff_application(user, reference))
+    user = signed_in_user(request)
+    found = or_404(lambda: selectors.access_staff_application(user, reference))
     if request.method == "POST":
         return _act(request, user, found)
     return _application_page(request, user, found)
@@ -196,7 +180,7 @@ def _act(request: HttpRequest, user: User, found: Application) -> HttpResponse:
         target = ""
         if error.code == "comment_required":
             target = f"action-{request.POST.get('transition', '')}-comment"
-        current = _or_404(lambda: selectors.access_staff_application(user, found.reference))
+        current = or_404(lambda: selectors.access_staff_application(user, found.reference))
         errors = [ErrorItem(str(error.message), target)]
         return _application_page(request, user, current, bound=bound, errors=errors, status=error.status)
     if refused is not None:
@@ -264,7 +248,7 @@ _HANDLERS: dict[str, Callable[[HttpRequest, User, Application, int, dict[str, ob
 
 
 def _out_of_date(request: HttpRequest, user: User, found: Application) -> HttpResponse:
-    current = _or_404(lambda: selectors.access_staff_application(user, found.reference))
+    current = or_404(lambda: selectors.access_staff_application(user, found.reference))
     return _application_page(request, user, current, stale=True, status=409)
 
 
@@ -353,10 +337,10 @@ def _correction_labels(definition: ServiceDefinition, found: Application) -> lis
 @require_safe
 @login_required
 def load(request: HttpRequest, entity_code: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     entity = _work_entity(user, entity_code)
-    officers = _or_404(lambda: selectors.officer_load(user, entity.pk))
-    breached = _or_404(lambda: selectors.queue(user, entity.pk, QueueFilter(sla="breached")))
+    officers = or_404(lambda: selectors.officer_load(user, entity.pk))
+    breached = or_404(lambda: selectors.queue(user, entity.pk, QueueFilter(sla="breached")))
     page = Paginator(breached, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [_queue_row(item) for item in page.object_list]
     return render(
@@ -372,7 +356,7 @@ def load(request: HttpRequest, entity_code: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def counter(request: HttpRequest, entity_code: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     entity = _work_entity(user, entity_code)
     assisted = {Channel.COUNTER, Channel.CALL_CENTRE}
     services = [

@@ -8,13 +8,10 @@ as a :class:`DomainError` and is shown to the person, never as a server error.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +29,7 @@ from tahawul.applications.documents import path_of
 from tahawul.applications.errors import BadDocument, InvalidAnswers, NotEligible, PaymentRequired, StaleApplication
 from tahawul.applications.models import Application, Certificate, Document, Event, Payment
 from tahawul.applications.payments import TestProvider, provider
+from tahawul.core.downloads import private_file
 from tahawul.core.errors import DomainError
 from tahawul.core.references import normalise_reference
 from tahawul.core.text import LocalizedText
@@ -788,35 +786,23 @@ def application_correction(request: HttpRequest, reference: str) -> HttpResponse
 
 # --- files ------------------------------------------------------------------------------------
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;]')
-
-
-def _safe_filename(name: str) -> str:
-    """The uploaded name, fit for a header: no path, no control characters, no quotes."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .") or "document"
-    return cleaned[:150]
-
 
 @login_required
 @require_safe
-def document(request: HttpRequest, token: str) -> HttpResponse:
+def document(request: HttpRequest, token: str) -> FileResponse:
     """A document, for its applicant and the entity's staff; every staff look is recorded."""
     try:
         found = selectors.access_document(_user(request), token)
     except NotFound:
         raise Http404() from None
-    try:
-        handle = path_of(found.storage_name).open("rb")
-    except FileNotFoundError:
-        log.error("document %s is missing from the store", found.pk)
-        raise Http404() from None
-    actions.record_document_view(document=found, viewer=_user(request))
-    response = FileResponse(handle, content_type=found.content_type)
-    name = _safe_filename(found.original_name)
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
-    response["Content-Disposition"] = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = private_file(
+        path_of(found.storage_name),
+        content_type=found.content_type,
+        name=found.original_name,
+        fallback_name="document",
+        inline=True,
+    )
+    actions.record_document_view(document=found, viewer=_user(request))  # only a file actually served
     return response
 
 
