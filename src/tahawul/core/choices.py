@@ -12,6 +12,7 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("Kiosk")
     COUNTER = "counter", _("Service counter")
     CALL_CENTRE = "call_centre", _("Call centre")
+    OPEN311 = "open311", _("Open311 client")
 
 
 class Maturity(models.TextChoices):
@@ -30,4 +31,4 @@ class Beneficiary(models.TextChoices):
     VISITOR = "visitor", _("Visitors")
 
 
-DIGITAL_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE, Channel.KIOSK})
+DIGITAL_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE, Channel.KIOSK, Channel.OPEN311})
