@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db.models import QuerySet, Sum
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from tahawul import error_pages
 from tahawul.catalog.models import Service
@@ -433,6 +434,41 @@ def test_the_not_found_page_offers_to_report_a_problem(client: Client) -> None:
     response = client.get("/en/no-such-page/")
     assert response.status_code == 404
     assert 'href="/en/feedback/new/?kind=technical&amp;page=/en/no-such-page/"' in response.content.decode()
+    assert "/rate/" not in response.content.decode()  # the page names no service to rate
+
+
+def test_an_error_in_a_journey_asks_the_applicant_to_rate_that_transaction(
+    made: Made, signed_in: Client, applicant: User
+) -> None:
+    application = submitted_event_permit(applicant)
+    request = RequestFactory().get(f"/en/my/applications/{application.reference}/")
+    request.user = applicant
+    with translation.override("en"):  # as LocaleMiddleware does for an /en/ address
+        error_page = error_pages.server_error(request).content.decode()
+    link = re.search(r'href="(/en/rate/[^"]+)"', error_page)
+    assert link is not None, error_page
+    rating_url = link.group(1).replace("&amp;", "&")
+    assert rating_url == f"/en/rate/{EVENT}/?endpoint=error&application={application.reference}"
+
+    form = page(signed_in, rating_url)
+    assert 'name="endpoint" value="error"' in form
+    response = signed_in.post(
+        rating_url, {"application": application.reference, "endpoint": "error", "face": "unhappy"}
+    )
+    assert response.status_code == 302
+    rating = made.ratings().get(application=application)
+    assert (rating.endpoint, rating.mood, rating.rater) == ("error", "dissatisfied", applicant)
+
+    # Someone else's reference in the failing address offers nothing to rate.
+    request.user = make_user("passer-by")
+    with translation.override("en"):
+        assert "/rate/" not in error_pages.server_error(request).content.decode()
+
+
+def test_a_missing_step_of_a_journey_asks_for_a_rating_of_the_transaction(signed_in: Client) -> None:
+    application = start(signed_in, "en", EVENT)
+    html = page(signed_in, f"/en/applications/{application.reference}/no-such-step/", status=404)
+    assert f'href="/en/rate/{EVENT}/?endpoint=error&amp;application={application.reference}"' in html
 
 
 # --- following a case -------------------------------------------------------------------------
