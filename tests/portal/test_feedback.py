@@ -1,6 +1,6 @@
-"""The beneficiary's voice on the portal: rating a service, a transaction, a counter visit and a
-kiosk visit; filing, following, reopening and rating a case; the public "you said, we did" page.
-Every state is reached through the real actions and pages."""
+"""The beneficiary's voice on the portal: rating a service, a transaction and a counter visit
+(the kiosk's rating is in test_kiosk.py); filing, following, reopening and rating a case; the
+public "you said, we did" page. Every state is reached through the real actions and pages."""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ applicant = test_journey.applicant
 signed_in = test_journey.signed_in
 store = test_journey.store
 
-KIOSK = "K-07"
 DESCRIPTION = "The opening hours on the website are wrong: the office was closed at 10 in the morning."
 
 
@@ -254,7 +253,7 @@ def test_too_many_ratings_from_one_sender_are_refused_with_a_clear_page(
     assert made.ratings().filter(service__code=EVENT).count() == 1
 
 
-# --- the counter's receipt and the kiosk ------------------------------------------------------
+# --- the counter's receipt ---------------------------------------------------------------------
 
 
 def test_the_receipt_qr_code_rates_that_transaction_without_signing_in(
@@ -287,52 +286,6 @@ def test_a_forged_or_altered_receipt_token_is_a_clear_not_found(
     assert "This rating link does not work" in response.content.decode()
     assert client.post(f"/en/rate/receipt/{bad}/", {"face": "happy"}).status_code == 404
     assert not made.ratings().exists()
-
-
-def test_the_kiosk_records_one_tap_with_its_device_and_returns_to_the_faces(made: Made, client: Client) -> None:
-    url = f"/ar/kiosk/rate/{EVENT}/?device={KIOSK}"
-    response = client.get(url)
-    html = response.content.decode()
-    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    assert 'dir="rtl"' in html and 'autocomplete="off"' in html
-    assert len(re.findall(r'<button type="submit" class="kiosk-face[^"]*" name="face" value="', html)) == 3
-    assert f'href="/en/kiosk/rate/{EVENT}/?device={KIOSK}"' in html  # the language toggle keeps the device
-    before = counted(EVENT, "kiosk")
-
-    response = client.post(url, {"face": "happy"})
-    assert response.status_code == 302 and response.url == f"/ar/kiosk/rate/{EVENT}/thanks/?device={KIOSK}"
-    thanks = client.get(response.url)
-    assert "no-store" in thanks["Cache-Control"]
-    assert f'content="5;url=/ar/kiosk/rate/{EVENT}/?device={KIOSK}"' in thanks.content.decode()
-    assert "/more/" not in thanks.content.decode()
-
-    rating = made.ratings().get(service__code=EVENT, channel="kiosk")
-    assert (rating.device, rating.endpoint, rating.face, rating.rater) == (KIOSK, "visit", "happy", None)
-    assert counted(EVENT, "kiosk")["satisfied"] == before["satisfied"] + 1
-
-
-def test_an_unhappy_kiosk_tap_may_tell_more_which_follows_it_up(made: Made, client: Client) -> None:
-    response = client.post(f"/en/kiosk/rate/{EVENT}/?device={KIOSK}", {"face": "unhappy"})
-    thanks = page(client, response.url)
-    more_url = f"/en/kiosk/rate/{EVENT}/more/?device={KIOSK}"
-    assert f'href="{more_url}"' in thanks
-    assert 'autocomplete="off"' in page(client, more_url)
-
-    response = client.post(more_url, {"comment": "<b>The queue machine</b> was broken."})
-    assert response.status_code == 302 and "told=1" in response.url
-    rating = made.ratings().get(service__code=EVENT, channel="kiosk")
-    assert rating.comment == "<b>The queue machine</b> was broken."  # the rating's own comment, for themes
-    case = made.cases().get(rating=rating)
-    assert (case.kind, case.filed_on, case.channel_concerned) == ("complaint", "kiosk", "kiosk")
-    assert case.description == "<b>The queue machine</b> was broken."
-    # The comment is added once: going back to the form leads to the faces.
-    assert client.get(more_url).status_code == 302
-
-
-def test_the_kiosk_needs_its_device_identifier(made: Made, client: Client) -> None:
-    assert client.get(f"/ar/kiosk/rate/{EVENT}/").status_code == 404
-    assert client.post(f"/ar/kiosk/rate/{EVENT}/?device=../../etc", {"face": "happy"}).status_code == 404
-    assert not made.ratings().filter(channel="kiosk").exists()
 
 
 # --- filing a case ----------------------------------------------------------------------------
@@ -589,7 +542,6 @@ def test_you_said_we_did_lists_a_published_change_in_both_languages(client: Clie
         "/feedback/new/",
         "/feedback/cases/CS-0000-0000-0000/",
         "/you-said-we-did/",
-        f"/kiosk/rate/{EVENT}/?device={KIOSK}",
     ],
 )
 @pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("en", "ltr")])

@@ -28,6 +28,7 @@ class Application(models.Model):
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assisted_applications"
     )
+    device = models.CharField(max_length=40, blank=True, help_text="The kiosk it was made on (channel kiosk)")
     state = models.CharField(max_length=40, default=DRAFT)
     answers = models.JSONField(default=dict)
     fee_fils = models.PositiveIntegerField(default=0)

@@ -54,6 +54,23 @@ def can_see(user: User | AnonymousUser, application: Application) -> bool:
     return application.entity_id in work_entities(user) and application.state != DRAFT
 
 
+def track_application(*, reference: str, mobile: str) -> Application:
+    """A submitted application for someone not signed in who gives the mobile number of its
+    applicant's account: the second factor of the kiosk's status check. NotFound otherwise, the
+    same answer for a wrong number as for a reference that does not exist; drafts are not tracked."""
+    application = (
+        Application.objects.select_related("service", "version", "entity", "applicant")
+        .defer("version__document")
+        .filter(reference=reference)
+        .exclude(state=DRAFT)
+        .first()
+    )
+    given = mobile.replace(" ", "")
+    if application is None or not given or given != application.applicant.mobile:
+        raise NotFound()
+    return application
+
+
 def access_document(user: User | AnonymousUser, token: str) -> Document:
     document = Document.objects.select_related("application").filter(token=token).first()
     if document is None or not can_see(user, document.application):

@@ -1,6 +1,7 @@
 """The beneficiary's voice on the portal: rating a service or a transaction (on the web, from a
-counter receipt's QR code, on a kiosk), filing a suggestion, complaint, inquiry, compliment or
-technical problem, following it, and the public "you said, we did" page.
+counter receipt's QR code; the kiosk's one-tap rating is in ``kiosk_rating_views``), filing a
+suggestion, complaint, inquiry, compliment or technical problem, following it, and the public
+"you said, we did" page.
 
 Each view parses the request, calls one action or selector of ``tahawul.feedback``, and renders.
 Refusals come back as domain errors: ``InvalidFeedback`` becomes errors on the fields it names,
@@ -9,11 +10,10 @@ anything else a message with the error's status. Nothing is saved when anything 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,10 +22,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tahawul.applications.errors import BadDocument
@@ -38,14 +36,13 @@ from tahawul.core.references import normalise_reference
 from tahawul.feedback import cases, ratings
 from tahawul.feedback import selectors as feedback
 from tahawul.feedback.errors import InvalidFeedback
-from tahawul.feedback.models import Case, CaseEvent, CaseKind, CaseStatus, ContactPreference, Endpoint, Face, Rating
+from tahawul.feedback.models import Case, CaseEvent, CaseKind, CaseStatus, ContactPreference, Endpoint, Rating
 from tahawul.identity.models import User
 from tahawul.identity.selectors import NotFound
 from tahawul.portal.feedback_forms import (
     CaseForm,
     ContactProofForm,
     FeedbackForm,
-    KioskCommentForm,
     RatingForm,
     ReopenForm,
     ResponseRatingForm,
@@ -58,18 +55,7 @@ T = TypeVar("T")
 RATED = "feedback.rated"
 FILED = "feedback.filed"
 PROOFS = "feedback.case_contacts"  # reference → the email or mobile the visitor proved
-KIOSK_TAP = "feedback.kiosk_tap"
 PROOFS_KEPT = 20
-KIOSK_MORE_MINUTES = 10  # how long after an unhappy tap "tell us more" may add to it
-KIOSK_RETURN_SECONDS = 5
-KIOSK_OFFER_SECONDS = 20  # after an unhappy tap: time to read the offer to tell more and reach it
-_DEVICE = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
-
-FACES = [
-    (Face.HAPPY, gettext_lazy("Happy"), gettext_lazy("It went well")),
-    (Face.NEUTRAL, gettext_lazy("Neutral"), gettext_lazy("It was all right")),
-    (Face.UNHAPPY, gettext_lazy("Unhappy"), gettext_lazy("It went badly")),
-]
 
 TIMELINE_TITLES = {
     "filed": gettext_lazy("We received your message"),
@@ -224,142 +210,6 @@ def rate_receipt(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "portal/feedback/receipt.html",
         {"service": application.service, "application": application, "form": form, "token": token},
-        status=422 if form.errors else 200,
-    )
-
-
-# --- the kiosk --------------------------------------------------------------------------------
-
-
-def _device(request: HttpRequest) -> str:
-    device = request.GET.get("device", "")
-    if not _DEVICE.match(device):
-        raise Http404()
-    return device
-
-
-def _kiosk_context(service: Service, device: str, **more: Any) -> dict[str, Any]:
-    return {
-        "service": service,
-        "device": device,
-        "device_query": urlencode({"device": device}),
-        "return_seconds": KIOSK_RETURN_SECONDS,
-        **more,
-    }
-
-
-def _kiosk_problem(request: HttpRequest, service: Service, device: str, error: DomainError) -> HttpResponse:
-    context = _kiosk_context(service, device, message=error.message)
-    return render(request, "portal/kiosk/problem.html", context, status=error.status)
-
-
-def _kiosk_tap(request: HttpRequest, service: Service) -> int | None:
-    """The unhappy rating just tapped on this kiosk, which "tell us more" may add a comment to."""
-    tap = request.session.get(KIOSK_TAP) or {}
-    if tap.get("service") != service.code:
-        return None
-    tapped_at = datetime.fromisoformat(tap["at"])
-    if timezone.now() - tapped_at > timedelta(minutes=KIOSK_MORE_MINUTES):
-        return None
-    return int(tap["rating"])
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def kiosk_rate(request: HttpRequest, service_code: str) -> HttpResponse:
-    """The kiosk's one-tap rating: three faces, no sign-in, no typing."""
-    device = _device(request)
-    service = _service(service_code)
-    form = RatingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rating = ratings.record_rating(
-                values=form.values(),
-                channel=Channel.KIOSK,
-                language=_language(request),
-                client=f"kiosk:{device}",
-                service_code=service.code,
-                endpoint=Endpoint.VISIT,
-                device=device,
-            )
-        except InvalidFeedback as error:
-            _with_errors(form, error)
-        except DomainError as error:
-            return _kiosk_problem(request, service, device, error)
-        else:
-            if rating.face == Face.UNHAPPY:
-                request.session[KIOSK_TAP] = {
-                    "service": service.code,
-                    "rating": rating.pk,
-                    "at": timezone.now().isoformat(),
-                }
-            else:
-                request.session.pop(KIOSK_TAP, None)
-            query = {"device": device, **({"more": "1"} if rating.face == Face.UNHAPPY else {})}
-            return HttpResponseRedirect(
-                reverse("portal:kiosk_thanks", kwargs={"service_code": service.code}) + "?" + urlencode(query)
-            )
-    return render(
-        request,
-        "portal/kiosk/rate.html",
-        _kiosk_context(service, device, form=form, faces=FACES),
-        status=422 if form.errors else 200,
-    )
-
-
-@never_cache
-@require_safe
-def kiosk_thanks(request: HttpRequest, service_code: str) -> HttpResponse:
-    device = _device(request)
-    service = _service(service_code)
-    offer_more = request.GET.get("more") == "1" and _kiosk_tap(request, service) is not None
-    return render(
-        request,
-        "portal/kiosk/thanks.html",
-        _kiosk_context(
-            service,
-            device,
-            offer_more=offer_more,
-            told=request.GET.get("told") == "1",
-            return_seconds=KIOSK_OFFER_SECONDS if offer_more else KIOSK_RETURN_SECONDS,
-        ),
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def kiosk_more(request: HttpRequest, service_code: str) -> HttpResponse:
-    """After an unhappy tap, the comment box: the comment joins the rating, and is followed up as a complaint."""
-    device = _device(request)
-    service = _service(service_code)
-    faces_url = (
-        reverse("portal:kiosk_rate", kwargs={"service_code": service.code}) + "?" + urlencode({"device": device})
-    )
-    rating_id = _kiosk_tap(request, service)
-    if rating_id is None:
-        return HttpResponseRedirect(faces_url)
-    form = KioskCommentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        rating = Rating.objects.filter(pk=rating_id, comment="").first()
-        if rating is None:
-            return HttpResponseRedirect(faces_url)
-        try:
-            ratings.add_comment(rating=rating, comment=form.cleaned_data["comment"])
-        except InvalidFeedback as error:
-            _with_errors(form, error)
-        except DomainError as error:
-            return _kiosk_problem(request, service, device, error)
-        else:
-            request.session.pop(KIOSK_TAP, None)
-            return HttpResponseRedirect(
-                reverse("portal:kiosk_thanks", kwargs={"service_code": service.code})
-                + "?"
-                + urlencode({"device": device, "told": "1"})
-            )
-    return render(
-        request,
-        "portal/kiosk/more.html",
-        _kiosk_context(service, device, form=form),
         status=422 if form.errors else 200,
     )
 
@@ -584,9 +434,6 @@ __all__ = [
     "case_rate_response",
     "case_reopen",
     "case_status",
-    "kiosk_more",
-    "kiosk_rate",
-    "kiosk_thanks",
     "my_cases",
     "rate_receipt",
     "rate_service",
