@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
 
+from tahawul.core.task_queue import waiting_ids
 from tahawul.notifications.models import Notification, NotificationChannel, NotificationStatus
 from tahawul.notifications.senders import EmailSender, sms_sender
 
@@ -137,23 +136,6 @@ def _deliver_one(notification_id: int) -> str:
     return "sent"
 
 
-def _waiting_in_the_queue() -> set[int]:
-    """Notifications with a delivery task waiting in the database queue.
-
-    A backlog is not a loss: without this, a worker that falls behind by more than STALLED_AFTER
-    would get a duplicate of every waiting delivery each sweep, and fall further behind. Running
-    tasks do not count: a worker killed mid-task leaves its task "running" for ever. Other
-    backends cannot be asked cheaply; there the duplicates are only wasted work.
-    """
-    backend: object = deliver.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return set()
-    waiting = DBTaskResult.objects.filter(
-        task_path=deliver.module_path, backend_name=deliver.backend, status=TaskResultStatus.READY
-    ).values_list("args_kwargs", flat=True)
-    return {int(argument) for arguments in waiting.iterator() for argument in arguments.get("args", [])}
-
-
 @task()
 def requeue_stalled() -> int:
     """Queue a delivery for every pending notification overdue by more than STALLED_AFTER whose
@@ -163,7 +145,7 @@ def requeue_stalled() -> int:
     harmless: deliver() claims the row before sending.
     """
     cutoff = timezone.now() - STALLED_AFTER
-    waiting = _waiting_in_the_queue()
+    waiting = waiting_ids(deliver)
     requeued = 0
     after_pk = 0
     while True:
