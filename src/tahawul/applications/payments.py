@@ -16,6 +16,10 @@ class PaymentProvider(Protocol):
         """Where the applicant pays the payment ``token``; the provider reports back through
         :func:`tahawul.applications.actions.settle_payment`."""
 
+    def health(self) -> None:
+        """Raise when the provider cannot take payments now (the status page's check calls it
+        every minute: keep it light, with a timeout of a few seconds)."""
+
 
 class TestProvider:
     """Clearly labelled, for demonstrations and tests: a page with "pay" and "decline" buttons."""
@@ -24,6 +28,9 @@ class TestProvider:
 
     def checkout_url(self, token: str) -> str:
         return reverse("portal:test_payment", kwargs={"token": token})
+
+    def health(self) -> None:
+        """Always able: the test page is served by the platform itself."""
 
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {"test": TestProvider}
