@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Requests from an enrolled kiosk: heartbeat, idle wipe, kiosk pages only, nothing cached.
+    "tahawul.portal.kiosk_mode.KioskMode",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tahawul.portal.context_processors.portal",
+                "tahawul.portal.kiosk_mode.kiosk_layout",
             ],
         },
     },
@@ -172,6 +175,12 @@ TAHAWUL_PERIODIC_TASKS = [
     ("tahawul.applications.tasks.sweep_sla_task", 300),
     ("tahawul.feedback.tasks.sweep_case_sla_task", 300),
     ("tahawul.feedback.tasks.watch_dissatisfaction_task", 3600),
+    # Channel health (docs/status.md): the checks every minute, technical-problem spikes, the prune.
+    ("tahawul.status.tasks.run_checks_task", 60),
+    ("tahawul.status.tasks.watch_case_spikes_task", 300),
+    ("tahawul.status.tasks.prune_check_results_task", 86400),
+    ("tahawul.kiosks.tasks.purge_sign_in_challenges_task", 3600),
+    ("tahawul.webhooks.tasks.requeue_stalled", 300),
 ]
 
 # Documents live outside the web root and are served only through an access-checked view.
@@ -215,8 +224,54 @@ TAHAWUL_CASES_PER_HOUR = int(os.environ.get("TAHAWUL_CASES_PER_HOUR", "10"))
 # The trained comment classifier (tahawul feedback train); trained on first use when missing.
 TAHAWUL_MODEL_DIR = Path(os.environ.get("TAHAWUL_MODEL_DIR", VAR_DIR / "models")).resolve()
 
+# Kiosks (docs/kiosk.md). Idle: the warning after this many seconds without a touch, then the
+# countdown to wiping the session; the server wipes a kiosk session idle for both together.
+TAHAWUL_KIOSK_IDLE_SECONDS = int(os.environ.get("TAHAWUL_KIOSK_IDLE_SECONDS", "90"))
+TAHAWUL_KIOSK_IDLE_WARNING_SECONDS = int(os.environ.get("TAHAWUL_KIOSK_IDLE_WARNING_SECONDS", "30"))
+TAHAWUL_KIOSK_HEARTBEAT_SECONDS = int(os.environ.get("TAHAWUL_KIOSK_HEARTBEAT_SECONDS", "60"))
+TAHAWUL_KIOSK_SEEN_MINUTES = int(os.environ.get("TAHAWUL_KIOSK_SEEN_MINUTES", "5"))  # "seen" for fleet health
+TAHAWUL_KIOSK_ENROLMENT_HOURS = int(os.environ.get("TAHAWUL_KIOSK_ENROLMENT_HOURS", "24"))
+# The one-time sign-in code: minutes valid, wrong tries, new codes on request, codes per ID per hour.
+TAHAWUL_KIOSK_CODE_MINUTES = int(os.environ.get("TAHAWUL_KIOSK_CODE_MINUTES", "5"))
+TAHAWUL_KIOSK_CODE_ATTEMPTS = int(os.environ.get("TAHAWUL_KIOSK_CODE_ATTEMPTS", "5"))
+TAHAWUL_KIOSK_CODE_RESENDS = int(os.environ.get("TAHAWUL_KIOSK_CODE_RESENDS", "2"))
+TAHAWUL_KIOSK_CODES_PER_HOUR = int(os.environ.get("TAHAWUL_KIOSK_CODES_PER_HOUR", "5"))
+
 # Where links in notifications and certificate QR codes point.
 TAHAWUL_PUBLIC_URL = os.environ.get("TAHAWUL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Open311 GeoReport v2 (docs/open311.md): requests one API key may make per clock hour, and the
+# jurisdiction_id this endpoint answers to (blank: the host name of TAHAWUL_PUBLIC_URL).
+TAHAWUL_OPEN311_REQUESTS_PER_HOUR = int(os.environ.get("TAHAWUL_OPEN311_REQUESTS_PER_HOUR", "1000"))
+TAHAWUL_OPEN311_JURISDICTION = os.environ.get("TAHAWUL_OPEN311_JURISDICTION", "")
+
+# Channel health (docs/status.md). The web checks GET TAHAWUL_PUBLIC_URL: each request waits at
+# most the timeout, and an answer slower than TAHAWUL_STATUS_SLOW_SECONDS counts as degraded.
+TAHAWUL_STATUS_HTTP_TIMEOUT = float(os.environ.get("TAHAWUL_STATUS_HTTP_TIMEOUT", "5"))
+TAHAWUL_STATUS_SLOW_SECONDS = float(os.environ.get("TAHAWUL_STATUS_SLOW_SECONDS", "2"))
+# Results in a row not "up" before an incident is proposed; technical problems reported about a
+# channel in an hour before a spike can propose one.
+TAHAWUL_STATUS_FAILURES_TO_PROPOSE = int(os.environ.get("TAHAWUL_STATUS_FAILURES_TO_PROPOSE", "3"))
+TAHAWUL_STATUS_SPIKE_MIN_CASES = int(os.environ.get("TAHAWUL_STATUS_SPIKE_MIN_CASES", "5"))
+# Days each check result is kept (the daily uptime roll-ups are kept for ever).
+TAHAWUL_STATUS_KEEP_DAYS = int(os.environ.get("TAHAWUL_STATUS_KEEP_DAYS", "120"))
+
+# Webhooks (docs/webhooks.md). Outside production they may go to plain http and to loopback or
+# private addresses (a receiver on the developer's machine); in production only to public https.
+_WEBHOOK_FLAG_ON = {"1", "true", "yes"}
+TAHAWUL_WEBHOOKS_HTTPS_ONLY = os.environ.get("TAHAWUL_WEBHOOKS_HTTPS_ONLY", str(PRODUCTION)).lower() in _WEBHOOK_FLAG_ON
+TAHAWUL_WEBHOOKS_PRIVATE_TARGETS = (
+    os.environ.get("TAHAWUL_WEBHOOKS_PRIVATE_TARGETS", str(not PRODUCTION)).lower() in _WEBHOOK_FLAG_ON
+)
+TAHAWUL_WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("TAHAWUL_WEBHOOKS_TIMEOUT_SECONDS", "10"))
+# Attempts per delivery, waiting 30 s after the first failure, doubling up to 3 hours (about 4 h 15 in all).
+TAHAWUL_WEBHOOKS_MAX_ATTEMPTS = 10
+TAHAWUL_WEBHOOKS_FIRST_RETRY_SECONDS = 30
+TAHAWUL_WEBHOOKS_MAX_RETRY_SECONDS = 3 * 3600
+# A subscription is paused after this many deliveries in a row failed every attempt.
+TAHAWUL_WEBHOOKS_PAUSE_AFTER = 5
+# After a secret is rotated, deliveries are signed with the old one too for this long.
+TAHAWUL_WEBHOOKS_SECRET_OVERLAP_HOURS = 24
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

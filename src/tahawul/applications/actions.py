@@ -42,6 +42,7 @@ from tahawul.applications.models import (
 from tahawul.applications.notifying import notify_applicant, notify_assignee, notify_supervisors
 from tahawul.applications.payments import provider
 from tahawul.applications.selectors import current_state, definition_of
+from tahawul.applications.webhook_events import emit_certificate_issued, emit_state_changed, emit_submitted
 from tahawul.core.calendar import add_working_days, deadline_after
 from tahawul.core.choices import Channel
 from tahawul.core.counters import add_to_counter
@@ -57,6 +58,7 @@ from tahawul.definitions.visibility import Visibility
 from tahawul.definitions.workflow import expected_working_days
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import NotFound, roles_in
+from tahawul.integrations.selectors import takes_open311_applications
 
 audit = logging.getLogger("tahawul.audit")
 ASSISTED_CHANNELS = frozenset({Channel.COUNTER, Channel.CALL_CENTRE})
@@ -66,12 +68,15 @@ ASSISTED_CHANNELS = frozenset({Channel.COUNTER, Channel.CALL_CENTRE})
 
 
 def start_application(
-    *, applicant: User, service_code: str, channel: str, assisted_by: User | None = None
+    *, applicant: User, service_code: str, channel: str, assisted_by: User | None = None, device: str = ""
 ) -> Application:
-    """A draft of the service's current version, kept on the server until it is submitted."""
+    """A draft of the service's current version, kept on the server until it is submitted.
+    On a kiosk, ``device`` is the kiosk's registered identifier (and only there)."""
     version, definition = current_definition(code=service_code)
     if definition.workflow is None or channel not in definition.channels:
         raise ServiceNotOnline()
+    if (channel == Channel.KIOSK) != bool(device):
+        raise NotAllowed(_("An application made on a kiosk names the kiosk, and only such an application does."))
     entity_id = version.service.entity_id
     if channel in ASSISTED_CHANNELS:
         if assisted_by is None or not roles_in(assisted_by, entity_id) & {Role.OFFICER, Role.SUPERVISOR}:
@@ -88,6 +93,7 @@ def start_application(
             applicant=applicant,
             channel=channel,
             assisted_by=assisted_by,
+            device=device,
             created_at=now,
             updated_at=now,
         )
@@ -363,6 +369,7 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
             on_behalf_of=application.applicant if actor.pk != application.applicant_id else None,
         )
         notify_applicant(application, "application_submitted")
+        emit_submitted(application)
     return application
 
 
@@ -378,7 +385,7 @@ def apply(*, applicant: User, service_code: str, channel: str, answers: Mapping[
     before anything is written; submitted at once when no upload and no fee is still needed,
     else kept as a draft. One insert of the application, whatever the outcome."""
     version, definition = current_definition(code=service_code)
-    if definition.workflow is None or channel not in definition.channels or channel in ASSISTED_CHANNELS:
+    if definition.workflow is None or not _offered_on(definition, channel) or channel in ASSISTED_CHANNELS:
         raise ServiceNotOnline()
     today = timezone.localdate()
     check = check_answers(definition, answers, today=today)
@@ -433,7 +440,15 @@ def apply(*, applicant: User, service_code: str, channel: str, answers: Mapping[
         events = Event.objects.bulk_create(events)
         if submit_now:
             notify_applicant(application, "application_submitted")
+            emit_submitted(application)
     return Applied(application=application, events=events, submitted=submit_now)
+
+
+def _offered_on(definition: ServiceDefinition, channel: str) -> bool:
+    # Open311 is not a channel of the definition: the entity's admin switches it on per service.
+    if channel == Channel.OPEN311:
+        return takes_open311_applications(service_code=definition.code)
+    return channel in definition.channels
 
 
 def _foreign_files_without_application(
@@ -517,11 +532,12 @@ def perform(
                 entity_id=application.entity_id,
             )
         if target.issues is not None and target.outcome == "approved":
-            _issue_certificate(application, target.issues)
+            emit_certificate_issued(application, _issue_certificate(application, target.issues))
         if target.actor == "applicant":
             notify_applicant(application, "correction_requested", comment=comment)
         else:
             notify_applicant(application, "state_changed", comment=comment)
+        emit_state_changed(application, from_state=before, action=action)
     return application
 
 

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict
 from tahawul.catalog.actions import EntityData, TaxonomyItem, save_government_structure
 from tahawul.catalog.models import Entity, Service
 from tahawul.definitions.actions import Published, load_definitions
+from tahawul.demo.kiosks import load_kiosks
+from tahawul.demo.open311 import load_open311_demo
 from tahawul.identity.actions import Person, save_people
 from tahawul.identity.models import User
 
@@ -37,7 +39,9 @@ def load_structure(path: Path = STRUCTURE_FILE) -> None:
 def load_demo() -> list[Published]:
     """The demo government's structure and all its services (unchanged ones publish nothing)."""
     load_structure()
-    return load_definitions(paths=[SERVICES_DIR])
+    published = load_definitions(paths=[SERVICES_DIR])
+    load_kiosks()  # a service centre with two kiosks
+    return published
 
 
 PEOPLE_FILE = Path(__file__).resolve().parent / "people.yaml"
@@ -77,7 +81,7 @@ def demo_people(path: Path = PEOPLE_FILE) -> _People:
 def load_people(path: Path = PEOPLE_FILE) -> list[User]:
     """The demo accounts: beneficiaries, and staff in every role across several entities."""
     people = demo_people(path)
-    return save_people(
+    saved = save_people(
         [
             Person(
                 username=item.username,
@@ -94,6 +98,8 @@ def load_people(path: Path = PEOPLE_FILE) -> list[User]:
         password=DEMO_PASSWORD,
         entity_ids=dict(Entity.objects.values_list("code", "id")),
     )
+    load_open311_demo()  # services on Open311 and a demo integrator
+    return saved
 
 
 def catalogue_is_empty() -> bool:

@@ -51,6 +51,7 @@ from tahawul.feedback.models import (
 )
 from tahawul.feedback.notifying import notify_filer, notify_overdue
 from tahawul.feedback.ratings import check_flood, client_digest
+from tahawul.feedback.webhook_events import emit_case_closed, emit_case_opened
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import NotFound, roles_by_entity, roles_in
 
@@ -257,6 +258,7 @@ def open_case(
         details = {"suggested_service": suggested.code} if suggested else {}
         _record(case, actor=filed_by or filer, action="filed", details=details)
         notify_filer(case, "case_received")
+        emit_case_opened(case)
     return case
 
 
@@ -331,6 +333,8 @@ def route_case(
         _record(
             case, actor=actor, action="routed", details={"from": before, "to": entity.code, "service": service_code}
         )
+        if before != entity.code:  # it reaches this entity only now
+            emit_case_opened(case)
     return case
 
 
@@ -423,6 +427,7 @@ def close_case(
         )
         _record(case, actor=actor, action="closed", message=reason, public=True, details={"outcome": outcome})
         notify_filer(case, "case_closed", message=reason)
+        emit_case_closed(case)
     return case
 
 

@@ -23,6 +23,9 @@ class Event(StrEnum):
     CASE_CLOSED = "case_closed"
     CASE_OVERDUE = "case_overdue"
     DISSATISFACTION_RISING = "dissatisfaction_rising"
+    KIOSK_SIGN_IN_CODE = "kiosk_sign_in_code"
+    WEBHOOK_PAUSED = "webhook_paused"
+    INCIDENT_RESOLVED = "incident_resolved"
 
 
 @dataclass(frozen=True)
@@ -67,4 +70,11 @@ EVENTS: dict[str, EventSpec] = {
     Event.DISSATISFACTION_RISING: EventSpec(
         required=frozenset({"service_name", "channel_label", "share", "usual_share", "url"})
     ),
+    # For whoever is signing in on a kiosk: the one-time code, sent by SMS only.
+    Event.KIOSK_SIGN_IN_CODE: EventSpec(required=frozenset({"code", "minutes"})),
+    # For the entity's admins, and an integrator's contact, when its receiver keeps failing.
+    Event.WEBHOOK_PAUSED: EventSpec(required=frozenset({"subscription_name", "target_host", "failures", "url"})),
+    # For whoever reported a technical problem that an incident explains, when it is resolved; the
+    # message is the incident's title and last update in the case's language (status.notifying).
+    Event.INCIDENT_RESOLVED: EventSpec(required=frozenset({"reference", "kind_label", "message", "url"})),
 }

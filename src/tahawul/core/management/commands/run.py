@@ -73,23 +73,30 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         address = f"{options['host']}:{options['port']}"
         shown_host = "127.0.0.1" if options["host"] in {"0.0.0.0", "::"} else options["host"]  # noqa: S104
+        # Links in messages and QR codes, and the worker's channel checks, lead to where we serve
+        # unless the address people reach us at is configured.
+        os.environ.setdefault("TAHAWUL_PUBLIC_URL", f"http://{shown_host}:{options['port']}")
         self.stdout.write(self.style.SUCCESS(f"\nTahawul is serving on http://{shown_host}:{options['port']}/"))
         self.stdout.write(f"  portal (Arabic):  http://{shown_host}:{options['port']}/ar/")
         self.stdout.write(f"  portal (English): http://{shown_host}:{options['port']}/en/")
         self.stdout.write(f"  back office:      http://{shown_host}:{options['port']}/ar/office/")
         self.stdout.write(f"  satisfaction:     http://{shown_host}:{options['port']}/ar/insights/satisfaction/")
         self.stdout.write(f"  API docs:         http://{shown_host}:{options['port']}/api/v1/docs")
+        self.stdout.write(f"  Open311:          http://{shown_host}:{options['port']}/open311/v2/discovery.xml")
+        self.stdout.write(f"  status:           http://{shown_host}:{options['port']}/ar/status/")
         self.stdout.write(f"  database:         {settings.DATABASES['default']['NAME']}")
         if settings.TAHAWUL_DEMO and not options["no_demo"]:
             self.stdout.write("")
             call_command("demo", "people")
+            call_command("demo_kiosk", base_url=f"http://{shown_host}:{options['port']}")
+            call_command("demo_status", if_empty=True)  # the status page's 90 days and past incidents
         gunicorn = [sys.executable, "-m", "gunicorn", "tahawul.wsgi:application", "--bind", address]
         gunicorn += ["--workers", str(options["workers"]), "--worker-class", "sync", "--access-logfile", "-"]
         supervisor = _Supervisor(gunicorn=gunicorn, with_worker=not options["no_worker"], report=self.stderr.write)
         supervisor.start()
         if supervisor.worker is not None:
             pid = supervisor.worker.pid
-            self.stdout.write(f"  worker:           running (pid {pid}): notifications, SLA sweeps, alerts\n")
+            self.stdout.write(f"  worker:           running (pid {pid}): notifications, webhooks, SLA sweeps, checks\n")
         else:
             self.stdout.write("  worker:           not started (--no-worker); run `tahawul worker` elsewhere\n")
         sys.stdout.flush()
