@@ -18,6 +18,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tahawul.core.queues import DEFAULT_QUEUE, OUTBOUND_QUEUE
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TAHAWUL_VAR_DIR", Path.cwd() / "var")).resolve()
 PRODUCTION = os.environ.get("TAHAWUL_ENV", "embedded") == "production"
@@ -167,8 +169,9 @@ if os.environ.get("TAHAWUL_OIDC_SERVER_URL"):
     }
 
 # Background work (django-tasks): the database backend needs nothing beside the database;
-# `tahawul worker` runs the tasks.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `tahawul worker` runs the tasks. Two queues (tahawul.core.queues): the platform's own work, and
+# calls to other servers, each with its own worker under `tahawul run`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [DEFAULT_QUEUE, OUTBOUND_QUEUE]}}
 # What the worker's scheduler queues, and every how many seconds (each must be idempotent).
 TAHAWUL_PERIODIC_TASKS = [
     ("tahawul.notifications.tasks.requeue_stalled", 300),

@@ -8,13 +8,14 @@ import logging
 
 from django_tasks import task
 
+from tahawul.core.queues import OUTBOUND_QUEUE
 from tahawul.status.recording import prune_results, run_checks
 from tahawul.status.spikes import watch_case_spikes
 
 log = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=OUTBOUND_QUEUE)  # each check may wait a timeout: not in front of an SMS
 def run_checks_task() -> dict[str, str]:
     return run_checks()
 

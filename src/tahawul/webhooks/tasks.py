@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from tahawul.core.queues import OUTBOUND_QUEUE
 from tahawul.core.task_queue import waiting_ids
 from tahawul.webhooks.models import (
     AttemptOutcome,
@@ -71,7 +72,7 @@ def schedule_delivery(*delivery_ids: int, run_after: datetime | None = None) -> 
         logger.exception("Could not queue webhook deliveries %s; the sweep will retry.", delivery_ids)
 
 
-@task()
+@task(queue_name=OUTBOUND_QUEUE)  # a slow receiver must not hold up notifications
 def deliver(delivery_id: int) -> str:
     """Send this pending delivery once. Returns what happened: delivered, retrying (a retry is
     queued with backoff), failed (no attempt left), or skipped (already done, not due yet, or

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from tahawul.core.queues import OUTBOUND_QUEUE
+
 WATCH_SECONDS = 0.5
 WORKER_RESTART_DELAY = 5.0
 STOP_TIMEOUT = 30.0
@@ -94,24 +96,24 @@ class Command(BaseCommand):
         gunicorn += ["--workers", str(options["workers"]), "--worker-class", "sync", "--access-logfile", "-"]
         supervisor = _Supervisor(gunicorn=gunicorn, with_worker=not options["no_worker"], report=self.stderr.write)
         supervisor.start()
-        if supervisor.worker is not None:
-            pid = supervisor.worker.pid
-            self.stdout.write(f"  worker:           running (pid {pid}): notifications, webhooks, SLA sweeps, checks\n")
+        if supervisor.workers:
+            pids = ", ".join(str(worker.pid) for worker in supervisor.workers)
+            self.stdout.write(f"  workers:          running (pids {pids}): notifications, sweeps; webhooks, checks\n")
         else:
-            self.stdout.write("  worker:           not started (--no-worker); run `tahawul worker` elsewhere\n")
+            self.stdout.write("  workers:          not started (--no-worker); run `tahawul worker` elsewhere\n")
         sys.stdout.flush()
         sys.exit(supervisor.watch())
 
 
 class _Supervisor:
-    """Two children in their own process groups: a Ctrl-C reaches them once, through us."""
+    """gunicorn and the workers, each in its own process group: a Ctrl-C reaches them once, through us."""
 
     def __init__(self, *, gunicorn: list[str], with_worker: bool, report: Callable[[str], None]) -> None:
         self.report = report
         self.gunicorn_command = gunicorn
-        self.worker_command = [sys.executable, "-m", "tahawul", "worker"] if with_worker else None
+        self.worker_commands = _worker_commands() if with_worker else []
         self.gunicorn: subprocess.Popen[bytes] | None = None
-        self.worker: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
         self.stopping = False
         self.hook = _die_with_parent()
 
@@ -122,40 +124,48 @@ class _Supervisor:
     def start(self) -> None:
         signal.signal(signal.SIGTERM, self._forward)
         signal.signal(signal.SIGINT, self._forward)
-        if self.worker_command is not None:
-            self.worker = self._spawn(self.worker_command)
+        self.workers = [self._spawn(command) for command in self.worker_commands]
         self.gunicorn = self._spawn(self.gunicorn_command)
 
     def _forward(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
-        for child in (self.gunicorn, self.worker):
+        for child in (self.gunicorn, *self.workers):
             if child is not None and child.poll() is None:
                 child.send_signal(signum)
 
     def watch(self) -> int:
-        """Wait for gunicorn to exit; keep the worker alive meanwhile. Returns gunicorn's exit status."""
+        """Wait for gunicorn to exit; keep the workers alive meanwhile. Returns gunicorn's exit status."""
         assert self.gunicorn is not None
         while (returncode := self.gunicorn.poll()) is None:
-            if self.worker is not None and self.worker.poll() is not None and not self.stopping:
+            for index, worker in enumerate(self.workers):
+                if worker.poll() is None or self.stopping:
+                    continue
                 self.report(
-                    f"The worker stopped (exit status {_exit_status(self.worker.returncode)}); "
+                    f"A worker stopped (exit status {_exit_status(worker.returncode)}); "
                     f"restarting it in {WORKER_RESTART_DELAY:.0f} s."
                 )
                 time.sleep(WORKER_RESTART_DELAY)
-                if not self.stopping and self.worker_command is not None:
-                    self.worker = self._spawn(self.worker_command)
+                if not self.stopping:
+                    self.workers[index] = self._spawn(self.worker_commands[index])
             time.sleep(WATCH_SECONDS)
-        self._stop_worker()
+        for worker in self.workers:
+            self._stop_worker(worker)
         return _exit_status(returncode)
 
-    def _stop_worker(self) -> None:
-        if self.worker is None or self.worker.poll() is not None:
+    def _stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
+        if worker.poll() is not None:
             return
         if not self.stopping:
             # A second signal would make the worker abandon the task it is running; send only one.
-            self.worker.terminate()
+            worker.terminate()
         try:
-            self.worker.wait(timeout=STOP_TIMEOUT)
+            worker.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            self.worker.kill()
-            self.worker.wait()
+            worker.kill()
+            worker.wait()
+
+
+def _worker_commands() -> list[list[str]]:
+    """One worker for the platform's own queue (with the scheduler), one for calls to other servers."""
+    worker = [sys.executable, "-m", "tahawul", "worker"]
+    return [[*worker, "--exclude-queues", OUTBOUND_QUEUE], [*worker, "--queue", OUTBOUND_QUEUE, "--no-scheduler"]]

@@ -42,6 +42,10 @@ class Command(BaseCommand):
             "--interval", type=float, default=1.0, help="seconds to wait when no task is due (default: 1)"
         )
         parser.add_argument("--no-scheduler", action="store_true", help="do not queue periodic tasks")
+        parser.add_argument(
+            "--queue", default="*", help="comma-separated queues to run (default: all; see settings.TASKS)"
+        )
+        parser.add_argument("--exclude-queues", default="", help="comma-separated queues not to run")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Typed as object: the stubs of django-tasks and django-tasks-db disagree on the base class.
@@ -52,7 +56,8 @@ class Command(BaseCommand):
             )
         periodic = [] if options["no_scheduler"] else configured_periodic_tasks()
         worker_options: dict[str, Any] = {
-            "queue_name": "*",
+            "queue_name": options["queue"],
+            "exclude_queues": options["exclude_queues"],
             # The autoreloader would run the tasks in a child process, away from the scheduler
             # thread, and can stop a task half-way; never wanted here.
             "reload": False,
