@@ -4,8 +4,10 @@ managed by the entity's admins alone, every change recorded."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tahawul.catalog.models import Entity
+from tahawul.identity.models import User
 from tahawul.identity.selectors import NotFound
 from tahawul.integrations.errors import InvalidApiKey, InvalidIntegration, KeyAlreadyIssued
 from tahawul.integrations.keys import issue_api_key, register_integrator, revoke_api_key
@@ -96,3 +98,23 @@ def test_registering_refuses_bad_input_and_saves_nothing(name: str, email: str, 
 
     assert set(refused.value.errors) == {field}
     assert Integrator.objects.count() == 1
+
+
+def test_no_one_can_sign_up_first_under_the_name_of_an_integrators_account(client: Client) -> None:
+    integrator = register_integrator(actor=None, name="CityFix", contact_email="api@cityfix.example")
+    signup = {"email": "squatter@example.com", "password1": "a long pass phrase 7", "password2": "a long pass phrase 7"}
+    # The name accounts were once given is free to anyone; it must not block the integrator.
+    client.post("/en/accounts/signup/", {**signup, "username": f"integrator-{integrator.pk}"})
+
+    issued = issue_api_key(actor=None, integrator=integrator, entity=Entity.objects.get(code="MUN"))
+    account = issued.api_key.integrator.account
+    assert account is not None
+    refused = Client().post(
+        "/en/accounts/signup/", {**signup, "email": "other@example.com", "username": account.username}
+    )
+
+    assert User.objects.filter(username=f"integrator-{integrator.pk}", email="squatter@example.com").exists()
+    assert api_key_for(issued.raw).integrator == integrator
+    assert not account.is_active and account.email != "squatter@example.com"
+    assert refused.status_code == 200  # the form again, with the name refused
+    assert not User.objects.filter(email="other@example.com").exists()

@@ -54,6 +54,17 @@ def test_a_service_needing_an_online_fee_can_be_a_case_but_not_an_application() 
     assert event.details == {"service": BULKY_WASTE, "exposed": True, "becomes": "case", "public_location": False}
 
 
+def test_a_service_the_applicant_must_attend_in_person_can_only_be_a_case() -> None:
+    with pytest.raises(InvalidIntegration) as refused:
+        offer("MOSD-FAMILY-COUNSELLING", Becomes.APPLICATION)  # a counselling session is booked
+    offer("MOSD-FAMILY-COUNSELLING", Becomes.CASE)
+
+    assert refused.value.errors["becomes"].en == (
+        'The step "Session booked" needs the applicant in person, which an Open311 request cannot arrange.'
+    )
+    assert [item.service.code for item in requestable_services()] == ["MOSD-FAMILY-COUNSELLING"]
+
+
 def test_only_the_services_entity_admins_set_it() -> None:
     for stranger in (person("ewa admin", entity_admin="EWA"), person("mun officer", supervisor="MUN")):
         with pytest.raises(NotFound):

@@ -445,9 +445,10 @@ def apply(*, applicant: User, service_code: str, channel: str, answers: Mapping[
 
 
 def _offered_on(definition: ServiceDefinition, channel: str) -> bool:
-    # Open311 is not a channel of the definition: the entity's admin switches it on per service.
+    # Open311 is not a channel of the definition: the entity's admin switches it on per service,
+    # and only a version with nothing left for the applicant to do can take it.
     if channel == Channel.OPEN311:
-        return takes_open311_applications(service_code=definition.code)
+        return takes_open311_applications(definition)
     return channel in definition.channels
 
 

@@ -32,6 +32,7 @@ from tahawul.core.errors import DomainError
 from tahawul.definitions.schema import ServiceDefinition, Transition
 from tahawul.identity.models import Membership, Role, User
 from tahawul.identity.selectors import NotFound, access_person, roles_by_entity, roles_in, work_entities
+from tahawul.integrations.selectors import access_staff_service_request
 
 PAGE_SIZE = 50
 
@@ -315,6 +316,7 @@ def _application_page(
         "answers": presenters.answer_sections(found, definition, documents),
         "documents": presenters.document_rows(definition, documents, with_views=is_supervisor),
         "history": presenters.history(definition, selectors.timeline(found), staff),
+        "open311": access_staff_service_request(user, found.reference),
         "correction_labels": _correction_labels(definition, found),
         "can_claim": can_claim,
         "can_assign": is_supervisor and not found.is_closed,

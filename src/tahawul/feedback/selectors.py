@@ -6,12 +6,13 @@ the caller's to see, the same answer as for a reference that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tahawul.applications.models import Application
@@ -224,3 +225,17 @@ def insight_entities(user: User | AnonymousUser) -> frozenset[int] | None:
     if not entities:
         raise NotFound()
     return entities
+
+
+def cases_by_reference(references: Collection[str]) -> list[Case]:
+    """The cases with these references, in one query. Public: for callers that show how each
+    stands and nothing else (Open311's lists)."""
+    return list(Case.objects.filter(reference__in=references))
+
+
+def closed_by_reference() -> Q:
+    """Keeps the rows (of a model with a ``reference``, like Open311's requests) whose application
+    is closed or whose case is: one EXISTS a row, so a page of them stays cheap."""
+    return Q(Exists(Application.objects.filter(reference=OuterRef("reference"), closed_at__isnull=False))) | Q(
+        Exists(Case.objects.filter(reference=OuterRef("reference"), status=CaseStatus.CLOSED))
+    )

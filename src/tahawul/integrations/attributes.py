@@ -223,3 +223,18 @@ def _local_date(text: str) -> str:
     if timezone.is_naive(moment):
         return moment.date().isoformat()
     return timezone.localtime(moment).date().isoformat()
+
+
+def attribute_errors(definition: ServiceDefinition, errors: Mapping[str, LocalizedText]) -> dict[str, LocalizedText]:
+    """The validator's errors (keyed by question, ``key.part`` for a part of an address) named by
+    the attributes a client sends. An address is not an attribute, its parts are: an error about a
+    whole address (one not given at all) falls on each of its required parts."""
+    named: dict[str, LocalizedText] = {}
+    for key, message in errors.items():
+        if isinstance(definition.field(key), AddressField):
+            named.update(
+                {f"attribute[{key}.{part}]": message for part in ADDRESS_PARTS if part in REQUIRED_ADDRESS_PARTS}
+            )
+        else:
+            named[f"attribute[{key}]"] = message
+    return named

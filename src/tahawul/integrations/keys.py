@@ -28,6 +28,7 @@ from tahawul.integrations.models import ApiKey, IntegrationEvent, Integrator
 
 audit = logging.getLogger("tahawul.audit")
 KEY_SCHEME = "o311_"
+ACCOUNT_PREFIX = "integrator:"
 NAME_MAX_CHARS = 150
 
 
@@ -80,20 +81,21 @@ def issue_api_key(*, actor: User | None, integrator: Integrator, entity: Entity)
     if not integrator.active:
         raise InvalidIntegration({"integrator": bilingual(_("This integrator is disabled."))})
     raw = KEY_SCHEME + secrets.token_urlsafe(32)
-    try:
-        with transaction.atomic():
-            locked = Integrator.objects.select_for_update().get(pk=integrator.pk)
-            _ensure_account(locked)
-            api_key = ApiKey.objects.create(
-                integrator=locked,
-                entity=entity,
-                digest=key_digest(raw),
-                prefix=raw[: len(KEY_SCHEME) + 6],
-                created_by=actor,
-            )
-            record_event(actor, "key_issued", integrator=locked, entity=entity, details={"key": api_key.pk})
-    except IntegrityError:  # the one live key per integrator and entity
-        raise KeyAlreadyIssued() from None
+    with transaction.atomic():
+        # Under the integrator's lock no one else issues it a key: checked here, not guessed from
+        # an IntegrityError (which another constraint could raise).
+        locked = Integrator.objects.select_for_update().get(pk=integrator.pk)
+        if ApiKey.objects.filter(integrator=locked, entity=entity, revoked_at__isnull=True).exists():
+            raise KeyAlreadyIssued()
+        _ensure_account(locked)
+        api_key = ApiKey.objects.create(
+            integrator=locked,
+            entity=entity,
+            digest=key_digest(raw),
+            prefix=raw[: len(KEY_SCHEME) + 6],
+            created_by=actor,
+        )
+        record_event(actor, "key_issued", integrator=locked, entity=entity, details={"key": api_key.pk})
     integrator.account = locked.account
     return IssuedKey(api_key=api_key, raw=raw)
 
@@ -117,7 +119,8 @@ def _ensure_account(integrator: Integrator) -> None:
     if integrator.account_id is not None:
         return
     account = User(
-        username=f"integrator-{integrator.pk}",
+        # A name sign-up refuses (":" is not a username character), so no one can take it first.
+        username=f"{ACCOUNT_PREFIX}{integrator.pk}",
         name_ar=integrator.name,
         name_en=integrator.name,
         is_active=False,

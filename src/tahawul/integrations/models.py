@@ -150,6 +150,13 @@ class ServiceRequest(models.Model):
     def __str__(self) -> str:
         return self.public_id
 
+    @property
+    def location_is_public(self) -> bool:
+        """Whether lists may show the place: only if the service's places were public places when
+        the request was made and still are (an admin who switches it off hides those listed)."""
+        setting: Open311Service | None = getattr(self.service, "open311", None)
+        return self.public_location and setting is not None and setting.public_location
+
 
 class IntegrationEvent(AppendOnly):
     """Who registered an integrator, issued or revoked a key, or changed a service's Open311 setting."""

@@ -33,8 +33,21 @@ from tahawul.integrations.texts import both
 
 DESCRIPTION_MAX_CHARS = 4000  # GeoReport v2's limit
 CASE_KIND = "complaint"  # an Open311 report is about something the government should fix
-_LIMITS = {"address_string": 500, "address_id": 100, "device_id": 100, "account_id": 100, "media_url": 500}
 _NAME_MAX_CHARS = 70  # first and last name together fit a case's 150-character contact name
+
+
+def _kept_length(name: str) -> int:
+    """The longest value of ``name`` the request's record can keep."""
+    limit = getattr(ServiceRequest._meta.get_field(name), "max_length", None)
+    assert isinstance(limit, int), name
+    return limit
+
+
+# The longest each parameter may be: what its column keeps (a name: what a case's contact keeps).
+_LIMITS = {
+    name: _kept_length(name)
+    for name in ("address_string", "address_id", "email", "device_id", "account_id", "media_url")
+} | {name: min(_NAME_MAX_CHARS, _kept_length(name)) for name in ("first_name", "last_name")}
 _PHONE = PhoneField(key="phone", type="phone", label=LocalizedText(ar="الهاتف", en="Phone"))
 _MEDIA_URL = URLValidator(schemes=["http", "https"])
 
@@ -98,21 +111,12 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class CaseValues:
-    """What a case filed for an Open311 request says (the names of feedback's CaseInput)."""
-
-    kind: str
-    description: str
-    service_code: str
-    contact_name: str
-    contact_email: str
-    contact_mobile: str
-    contact_preference: str
-
-
-@dataclass(frozen=True)
 class CheckedSubmission:
-    """A request whose own parameters are acceptable; ``answers`` are raw, for the validator."""
+    """A request whose own parameters are acceptable; ``answers`` are raw, for the validator.
+
+    For a service set to take cases it also says what the case (a complaint about the service,
+    ``CASE_KIND``) holds: the requester as its contact, and the place and media in its
+    description, so that the entity's staff see them."""
 
     submission: Submission
     lat: Decimal | None
@@ -120,22 +124,20 @@ class CheckedSubmission:
     phone: str
     answers: dict[str, object]
 
-    def case_values(self, service_code: str, language: str) -> CaseValues:
-        """The case a request to a service set to take cases becomes: a complaint about it, with
-        the place and media in its description, so that the entity's staff see them."""
-        given = self.submission
-        email, phone = given.email.strip(), self.phone
-        return CaseValues(
-            kind=CASE_KIND,
-            description=self._case_description(language),
-            service_code=service_code,
-            contact_name=" ".join(f"{given.first_name} {given.last_name}".split()),
-            contact_email=email,
-            contact_mobile=phone,
-            contact_preference="email" if email else "sms" if phone else "none",
-        )
+    @property
+    def contact_name(self) -> str:
+        return " ".join(f"{self.submission.first_name} {self.submission.last_name}".split())
 
-    def _case_description(self, language: str) -> str:
+    @property
+    def email(self) -> str:
+        return self.submission.email.strip()
+
+    @property
+    def contact_preference(self) -> str:
+        """How the case is answered: by email when one is given, else by SMS to the phone."""
+        return "email" if self.email else "sms" if self.phone else "none"
+
+    def case_description(self, language: str) -> str:
         given = self.submission
         lines = [given.description.strip()]
         with override(language):
@@ -169,15 +171,12 @@ def checked_submission(*, exposed: ExposedService, submission: Submission) -> Ch
             errors[name] = both(_("Keep this to %(count)s characters or fewer."), count=limit)
     if len(given.description.strip()) > DESCRIPTION_MAX_CHARS:
         errors["description"] = both(_("Keep the description to 4,000 characters or fewer."))
-    for name in ("first_name", "last_name"):
-        if len(getattr(given, name).strip()) > _NAME_MAX_CHARS:
-            errors[name] = both(_("Keep this to %(count)s characters or fewer."), count=_NAME_MAX_CHARS)
     if given.media_url.strip() and "media_url" not in errors:
         try:
             _MEDIA_URL(given.media_url.strip())
         except ValidationError:
             errors["media_url"] = both(_("Give the address of the media, starting with https://."))
-    if given.email.strip():
+    if given.email.strip() and "email" not in errors:
         try:
             validate_email(given.email.strip())
         except ValidationError:

@@ -17,7 +17,7 @@ from tahawul.definitions.models import ServiceVersion
 from tahawul.definitions.schema import ServiceDefinition
 from tahawul.definitions.selectors import parsed
 from tahawul.identity.models import User
-from tahawul.identity.selectors import NotFound
+from tahawul.identity.selectors import NotFound, work_entities
 from tahawul.integrations.attributes import Attribute, attributes_of
 from tahawul.integrations.errors import (
     ApiKeyMissing,
@@ -114,15 +114,18 @@ def open311_changeset() -> datetime | None:
     return max((moment for moment in (settings_changed, published) if moment is not None), default=None)
 
 
-def takes_open311_applications(*, service_code: str) -> bool:
-    """Whether the entity's admin let Open311 requests become applications of this service."""
-    return Open311Service.objects.filter(service__code=service_code, exposed=True, becomes=Becomes.APPLICATION).exists()
+def takes_open311_applications(definition: ServiceDefinition) -> bool:
+    """Whether an Open311 request can become an application of ``definition`` now: its entity's
+    admin let it, and nothing in this version needs what an Open311 client cannot give (a new
+    version may have added a required upload since the admin chose)."""
+    chosen = Open311Service.objects.filter(service__code=definition.code, exposed=True, becomes=Becomes.APPLICATION)
+    return chosen.exists() and not reasons_not_an_application(definition)
 
 
 # --- the requests made -----------------------------------------------------------------------------
 
 
-_REQUEST_ROWS = ("service", "entity")
+_REQUEST_ROWS = ("service__open311", "entity")  # the service's setting now says whether its places show
 
 
 def service_request(*, public_id: str) -> ServiceRequest:
@@ -130,6 +133,17 @@ def service_request(*, public_id: str) -> ServiceRequest:
     found = ServiceRequest.objects.select_related(*_REQUEST_ROWS).filter(public_id=public_id.strip()).first()
     if found is None:
         raise UnknownServiceRequest()
+    return found
+
+
+def access_staff_service_request(user: User, reference: str) -> ServiceRequest | None:
+    """The Open311 request an application or case was made from, all the requester sent
+    included (place, description, media, contact), with the integrator whose key sent it; None
+    when it was made another way. Only for its entity's officers and supervisors, as the
+    application itself: NotFound for anyone else."""
+    found = ServiceRequest.objects.select_related("api_key__integrator").filter(reference=reference).first()
+    if found is not None and found.entity_id not in work_entities(user):
+        raise NotFound()
     return found
 
 
@@ -236,6 +250,12 @@ def entity_api_key(actor: User, entity: Entity, key_id: int) -> ApiKey:
     return found
 
 
-def integrators() -> QuerySet[Integrator]:
-    """The active integrators an entity admin can issue a key to, by name."""
-    return Integrator.objects.filter(active=True).order_by("name")
+def integrators(*, with_key_for: Entity | None = None) -> QuerySet[Integrator]:
+    """The active integrators an entity admin can issue a key to, by name; with ``with_key_for``,
+    only those holding a live key for that entity (who may run its webhook receivers: no entity
+    learns which partners work for another)."""
+    found = Integrator.objects.filter(active=True)
+    if with_key_for is not None:
+        keyed = ApiKey.objects.filter(entity=with_key_for, revoked_at__isnull=True).values("integrator_id")
+        found = found.filter(pk__in=keyed)
+    return found.order_by("name")

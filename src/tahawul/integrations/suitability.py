@@ -3,7 +3,8 @@
 An Open311 client sends every answer at once, as text, and the application is made under the
 integrator's account. So a service can take applications from it only when nothing is left for the
 applicant to do afterwards: no file to upload, no fee to pay online, no step that waits for the
-applicant, no document issued in the applicant's name, no eligibility rule about the applicant.
+applicant or needs them in person (an appointment, a collection), no document issued in the
+applicant's name, no eligibility rule about the applicant.
 Any service can take cases (complaints about it), whatever its definition.
 """
 
@@ -17,6 +18,9 @@ from tahawul.definitions.fields.files import FileField
 from tahawul.definitions.schema import ServiceDefinition
 from tahawul.definitions.visibility import compiled
 from tahawul.integrations.texts import both
+
+# Visits the applicant makes (an inspection is staff visiting a site: fine for a report).
+_IN_PERSON = frozenset({"appointment", "collection"})
 
 
 def reasons_not_an_application(definition: ServiceDefinition) -> list[LocalizedText]:
@@ -41,6 +45,13 @@ def reasons_not_an_application(definition: ServiceDefinition) -> list[LocalizedT
             reasons.append(
                 both(
                     _('The step "%(state)s" waits for the applicant, who cannot act through Open311.'),
+                    state=state.label,
+                )
+            )
+        if state.visit in _IN_PERSON:
+            reasons.append(
+                both(
+                    _('The step "%(state)s" needs the applicant in person, which an Open311 request cannot arrange.'),
                     state=state.label,
                 )
             )

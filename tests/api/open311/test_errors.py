@@ -137,3 +137,22 @@ def test_a_key_past_its_hourly_limit_is_refused_until_the_next_hour(
     assert Application.objects.filter(channel="open311").count() == 1
     world.mun_key.api_key.refresh_from_db()
     assert world.mun_key.api_key.last_used_at is not None
+
+
+def test_a_request_that_cannot_be_read_is_refused_in_the_open311_format(
+    client: Client, world: Open311World, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    too_many = client.post("/open311/v2/requests.json", {f"attribute[a{n}]": "x" for n in range(30)})
+    too_big = client.post("/open311/v2/requests.xml", {"description": "x" * 20_000}, headers={"Accept-Language": "en"})
+    broken = client.generic("POST", "/open311/v2/requests.json", b"a=b", content_type="multipart/form-data")
+    elsewhere = client.get("/open311/v2/nothing.json", {f"p{n}": "x" for n in range(30)})
+
+    assert [item.status_code for item in (too_many, too_big, broken, elsewhere)] == [400] * 4
+    assert descriptions(too_big) == [
+        "The request cannot be read: it is too large, has too many parameters, or its form data is broken."
+    ]
+    assert too_many["Content-Language"] == "ar"  # its locale could not be read either
+    assert descriptions(too_many) == descriptions(broken) == descriptions(elsewhere) != descriptions(too_big)
+    assert not Application.objects.filter(channel="open311").exists()

@@ -17,10 +17,10 @@ from tahawul.applications import actions
 from tahawul.applications.models import Application
 from tahawul.feedback.cases import close_case
 from tahawul.feedback.models import Case
-from tahawul.integrations.models import ServiceRequest
+from tahawul.integrations.models import Becomes, ServiceRequest
 from tests.api.open311.conftest import Open311World, call, parsed
 from tests.api.open311.test_submitting import ROAD_REPORT
-from tests.integrations.conftest import BULKY_WASTE, ROAD_DAMAGE, person
+from tests.integrations.conftest import BULKY_WASTE, ROAD_DAMAGE, offer, person
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def two_requests(client: Client, world: Open311World) -> tuple[ServiceRequest, S
     return made(client, world, ROAD_REPORT), made(client, world, BULKY_REPORT)
 
 
-def listed(client: Client, fmt: str = "json", **params: str) -> Any:
+def listed(client: Client, fmt: str = "json", **params: str | list[str]) -> Any:
     response = call(client, "GET", f"requests.{fmt}", {"locale": "en", **params})
     assert response.status_code == 200, response.content
     return parsed(response)
@@ -181,7 +181,14 @@ def test_the_list_covers_the_last_90_days_unless_dates_are_given(
         ),
         ({"status": "pending"}, "status: Use open, closed, or both separated by a comma."),
         ({"page_size": "5000"}, "page_size: Give a whole number from 1 to 1000."),
-        ({"page": "0"}, "page: Give a whole number of at least 1."),
+        ({"page": "0"}, "page: Give a whole number from 1 to 1000000."),
+        # Each of these was a 500: a digit int() cannot read, an offset past what a database
+        # takes, and dates 90 days from which Python cannot count.
+        ({"page": "²"}, "page: Give a whole number from 1 to 1000000."),
+        ({"page_size": "²"}, "page_size: Give a whole number from 1 to 1000."),
+        ({"page": "9" * 30}, "page: Give a whole number from 1 to 1000000."),
+        ({"end_date": "0001-01-01T00:00:00Z"}, "end_date: Give a date from 1970-01-01 to 2999-12-31."),
+        ({"start_date": "9999-12-31"}, "start_date: Give a date from 1970-01-01 to 2999-12-31."),
     ],
 )
 def test_bad_filters_are_refused_with_the_parameter_named(
@@ -202,10 +209,26 @@ def test_pages_and_the_service_code_filter(
     first = listed(client, page_size="2")
     second = listed(client, page_size="2", page="2")
     roads = listed(client, service_code=f"{ROAD_DAMAGE},MUN-NOTHING")
+    # The specification lets a filter be repeated as well as comma-separated.
+    repeated = listed(client, service_code=[ROAD_DAMAGE, BULKY_WASTE], status=["open", "closed"])
 
     assert [item["service_request_id"] for item in first] == [newest.public_id, bulky.public_id]
     assert [item["service_request_id"] for item in second] == [road.public_id]
     assert [item["service_request_id"] for item in roads] == [newest.public_id, road.public_id]
+    assert [item["service_request_id"] for item in repeated] == [newest.public_id, bulky.public_id, road.public_id]
+
+
+def test_switching_public_places_off_hides_the_places_already_listed(
+    client: Client, two_requests: tuple[ServiceRequest, ServiceRequest]
+) -> None:
+    road, _bulky = two_requests
+
+    offer(ROAD_DAMAGE, Becomes.APPLICATION, public_location=False)
+
+    (in_list,) = listed(client, service_request_id=road.public_id)
+    alone = parsed(call(client, "GET", f"requests/{road.public_id}.json"))[0]
+    for shown in (in_list, alone):
+        assert (shown["lat"], shown["long"], shown["address"], shown["address_id"]) == (None, None, None, None)
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -10,15 +10,18 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from tahawul.applications import actions
+from tahawul.applications.errors import ServiceNotOnline
 from tahawul.applications.models import Application, Event
 from tahawul.core.choices import Channel
 from tahawul.definitions.actions import load_definitions
 from tahawul.feedback.models import Case, CaseKind
 from tahawul.integrations.models import Becomes, ServiceRequest
 from tests.api.open311.conftest import Open311World, call, parsed
-from tests.integrations.conftest import BULKY_WASTE, ROAD_DAMAGE, offer
+from tests.integrations.conftest import BULKY_WASTE, ROAD_DAMAGE, offer, person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +60,19 @@ def test_a_report_becomes_an_application_made_under_the_integrators_account(
 
     assert response.status_code == 200
     body = parsed(response)
+    # A realtime service answers with the id; GeoReport v2 returns a token only instead of one.
     if fmt == "json":
         (created,) = body
-        public_id, token = created["service_request_id"], created["token"]
-        assert "account_id" in created
+        assert set(created) == {"service_request_id", "service_notice", "account_id"}
+        public_id = created["service_request_id"]
     else:
-        public_id, token = body.findtext("request/service_request_id"), body.findtext("request/token")
+        assert [element.tag for element in body.find("request")] == [
+            "service_request_id",
+            "service_notice",
+            "account_id",
+        ]
+        public_id = body.findtext("request/service_request_id")
     request = ServiceRequest.objects.get(public_id=public_id)
-    assert request.token == token
     assert (request.becomes, request.email, request.phone, request.device_id) == (
         Becomes.APPLICATION,
         "layla@example.com",
@@ -173,6 +181,62 @@ def test_answers_are_checked_by_the_services_own_rules_and_nothing_is_kept(
     assert (Application.objects.count(), ServiceRequest.objects.count()) == before
 
 
+def test_the_entitys_officers_see_who_reported_it_and_where_on_the_applications_page(
+    client: Client, world: Open311World
+) -> None:
+    made = post(client, world, {**ROAD_REPORT, "description": "<b>Cars</b> swerve around it."})
+    application = Application.objects.get(reference=ServiceRequest.objects.get().reference)
+    page = reverse("backoffice:application", kwargs={"reference": application.reference})
+    officer, stranger = Client(), Client()
+    officer.force_login(person("mun officer", officer="MUN"))
+    stranger.force_login(person("ewa officer", officer="EWA"))
+
+    shown = officer.get(page.replace("/ar/", "/en/", 1))
+
+    assert made.status_code == 200
+    assert shown.status_code == 200
+    html = shown.content.decode()
+    assert "Reported through Open311" in html
+    assert f"{world.integrator.name} sent this request for the person below" in html
+    assert 'href="tel:+97333123456"' in html
+    for sent in ("Layla Hasan", "layla@example.com", "Road 45, Block 678, Manama", "26.223500, 50.587600"):
+        assert sent in html
+    assert "&lt;b&gt;Cars&lt;/b&gt; swerve around it." in html  # what a client sends is shown as text
+    assert stranger.get(page).status_code == 404
+
+
+def test_a_missing_address_is_named_by_the_attributes_the_definition_lists(client: Client, world: Open311World) -> None:
+    without_address = {key: value for key, value in ROAD_REPORT.items() if not key.startswith("attribute[location.")}
+
+    response = post(client, world, {**without_address, "locale": "en"})
+
+    assert response.status_code == 400
+    assert {error["description"] for error in parsed(response)} == {
+        "attribute[location.building]: Answer this question.",
+        "attribute[location.road]: Answer this question.",
+        "attribute[location.block]: Answer this question.",
+    }
+
+
+def test_a_new_version_needing_an_upload_takes_no_more_applications(
+    world: Open311World, street_issues: str, tmp_path: Path
+) -> None:
+    account = world.integrator.account
+    assert account is not None
+    needs_photo = tmp_path / "street-issues.yaml"
+    needs_photo.write_text(STREET_ISSUES.read_text().replace("type: file\n", "type: file\n        required: true\n"))
+    load_definitions(paths=[needs_photo])  # published after the admin chose applications
+
+    with pytest.raises(ServiceNotOnline):
+        actions.apply(
+            applicant=account,
+            service_code=street_issues,
+            channel=Channel.OPEN311,
+            answers={"issues": ["litter"], "noticed_on": "2026-01-02"},
+        )
+    assert not Application.objects.filter(service__code=street_issues).exists()  # no draft nobody works
+
+
 def test_a_request_to_a_service_set_to_take_cases_files_a_complaint_with_the_contact_given(
     client: Client, world: Open311World
 ) -> None:
@@ -256,6 +320,45 @@ def test_the_requests_own_parameters_are_checked(
     assert response.status_code == 400
     assert expected in {error["description"] for error in parsed(response)}
     assert not Application.objects.filter(channel=Channel.OPEN311).exists()
+
+
+def _longest(name: str, length: int) -> str:
+    """A valid value of ``name`` exactly ``length`` characters long."""
+    if name == "email":
+        domain = ".".join(["d" * 60] * 4)
+        return "e" * (length - len(domain) - 1) + "@" + domain
+    if name == "media_url":
+        return "https://photos.example.com/" + "p" * (length - 27)
+    return "x" * length
+
+
+# What each parameter's column (or, for a name, a case's contact) can keep.
+LONGEST = {
+    "address_string": 500,
+    "address_id": 100,
+    "email": 254,
+    "device_id": 100,
+    "account_id": 100,
+    "media_url": 500,
+    "first_name": 70,
+    "last_name": 70,
+}
+
+
+def test_every_parameter_may_be_as_long_as_what_keeps_it_and_no_longer(client: Client, world: Open311World) -> None:
+    at_limit = post(client, world, {**ROAD_REPORT, **{name: _longest(name, n) for name, n in LONGEST.items()}})
+    over = post(
+        client, world, {**ROAD_REPORT, **{name: _longest(name, n + 1) for name, n in LONGEST.items()}, "locale": "en"}
+    )
+
+    assert at_limit.status_code == 200, at_limit.content
+    kept = ServiceRequest.objects.get()
+    assert {name: len(getattr(kept, name)) for name in LONGEST} == LONGEST
+    assert over.status_code == 400
+    assert {error["description"] for error in parsed(over)} == {
+        f"{name}: Keep this to {n} characters or fewer." for name, n in LONGEST.items()
+    }
+    assert ServiceRequest.objects.count() == 1
 
 
 def test_a_json_body_is_refused_with_what_to_send_instead(client: Client, world: Open311World) -> None:

@@ -19,10 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tahawul.applications.models import Application
-from tahawul.applications.selectors import current_state, definition_of
+from tahawul.applications.selectors import applications_by_reference, current_state, definition_of
 from tahawul.catalog.errors import UnknownEntity
 from tahawul.catalog.selectors import entity as entity_by_code
 from tahawul.feedback.models import Case, CaseStatus
+from tahawul.feedback.selectors import cases_by_reference
 from tahawul.integrations.attributes import Attribute
 from tahawul.integrations.models import Becomes, ServiceRequest
 from tahawul.integrations.selectors import ExposedService, open311_changeset
@@ -132,11 +133,10 @@ def standings(requests: list[ServiceRequest]) -> dict[str, Standing]:
         references[item.becomes].append(item.reference)
     found: dict[str, Standing] = {}
     if references[Becomes.APPLICATION]:
-        applications = Application.objects.filter(reference__in=references[Becomes.APPLICATION])
-        for application in applications.select_related("version").defer("version__document"):
+        for application in applications_by_reference(references[Becomes.APPLICATION]):
             found[application.reference] = _application_standing(application)
     if references[Becomes.CASE]:
-        for case in Case.objects.filter(reference__in=references[Becomes.CASE]):
+        for case in cases_by_reference(references[Becomes.CASE]):
             found[case.reference] = _case_standing(case)
     return found
 
@@ -168,7 +168,7 @@ def service_requests(requests: list[ServiceRequest]) -> list[dict[str, Any]]:
 
 
 def _request(item: ServiceRequest, standing: Standing | None) -> dict[str, Any]:
-    place = item.public_location  # else the place may be someone's home: never shown
+    place = item.location_is_public  # else the place may be someone's home: never shown
     return {
         "service_request_id": item.public_id,
         "status": standing.status if standing else "open",
@@ -191,8 +191,9 @@ def _request(item: ServiceRequest, standing: Standing | None) -> dict[str, Any]:
 
 
 def created(item: ServiceRequest) -> list[dict[str, Any]]:
-    """What a POST answers: the request's id and its token (for clients written for batch
-    endpoints: ``tokens/{token}`` gives the same id), and when the entity expects to be done."""
+    """What a POST answers: the request's id and when the entity expects to be done. Our services
+    are realtime, and GeoReport v2 returns a token only instead of the id (``tokens/{token}``
+    still answers for every request, for clients that look one up anyway)."""
     standing = standings([item]).get(item.reference)
     notice = None
     if standing is not None and standing.expected is not None:
@@ -200,7 +201,7 @@ def created(item: ServiceRequest) -> list[dict[str, Any]]:
             "entity": item.entity.name,
             "date": timezone.localtime(standing.expected).date().isoformat(),
         }
-    return [{"service_request_id": item.public_id, "token": item.token, "service_notice": notice, "account_id": None}]
+    return [{"service_request_id": item.public_id, "service_notice": notice, "account_id": None}]
 
 
 def token(item: ServiceRequest) -> list[dict[str, Any]]:

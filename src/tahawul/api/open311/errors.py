@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from tahawul.api.open311.formats import render
-from tahawul.applications.errors import InvalidAnswers, NotEligible
+from tahawul.applications.errors import NotEligible
 from tahawul.core.errors import DomainError
 from tahawul.core.text import LocalizedText
 from tahawul.feedback.errors import InvalidFeedback
@@ -42,8 +42,6 @@ def domain_error_response(fmt: str, error: DomainError) -> HttpResponse:
 
 
 def _descriptions(error: DomainError) -> list[str]:
-    if isinstance(error, InvalidAnswers):
-        return _named({f"attribute[{key}]": message for key, message in error.errors.items()})
     if isinstance(error, (InvalidServiceRequest, InvalidIntegration)):
         return _named(error.errors)
     if isinstance(error, InvalidFeedback):

@@ -3,11 +3,8 @@ the application or case each became, one page at a time."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
-
 from tahawul.api.open311.parsing import STATUSES, ListQuery
-from tahawul.applications.models import Application
-from tahawul.feedback.models import Case, CaseStatus
+from tahawul.feedback.selectors import closed_by_reference
 from tahawul.integrations.models import ServiceRequest
 from tahawul.integrations.selectors import service_requests
 
@@ -17,9 +14,7 @@ def listed_requests(query: ListQuery) -> list[ServiceRequest]:
     overrides every other filter, as GeoReport v2 says. Raises InvalidServiceRequest."""
     rows = service_requests(query.filters)
     if query.statuses and not query.filters.ids and set(query.statuses) != set(STATUSES):
-        closed = Q(Exists(Application.objects.filter(reference=OuterRef("reference"), closed_at__isnull=False))) | Q(
-            Exists(Case.objects.filter(reference=OuterRef("reference"), status=CaseStatus.CLOSED))
-        )
+        closed = closed_by_reference()
         rows = rows.filter(closed) if "closed" in query.statuses else rows.exclude(closed)
     first = (query.page - 1) * query.page_size
     return list(rows[first : first + query.page_size])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
@@ -21,6 +21,11 @@ from tahawul.integrations.texts import both
 STATUSES = ("open", "closed")
 DEFAULT_PAGE_SIZE = 1000  # GeoReport v2: "first 1000 requests returned"
 MAX_IDS = 1000
+MAX_PAGE = 1_000_000  # a billion requests, and an offset every database can take
+# The dates a filter may name: far enough apart for any real search, and 90 days from either
+# end is still a date Python can hold.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 # attribute[code]=value, and attribute[code][]=a&attribute[code][]=b for a multivaluelist.
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _W3C = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
@@ -76,21 +81,21 @@ class ListQuery:
 def list_query(params: QueryDict) -> ListQuery:
     """GET requests' filters, every problem at once. Raises InvalidServiceRequest."""
     errors: dict[str, LocalizedText] = {}
-    ids = _comma_list(params.get("service_request_id", ""))
+    ids = _listed(params, "service_request_id")
     if len(ids) > MAX_IDS:
         errors["service_request_id"] = both(_("Ask for at most 1,000 requests at once."))
-    statuses = _comma_list(params.get("status", "").lower())
+    statuses = [status.lower() for status in _listed(params, "status")]
     if any(status not in STATUSES for status in statuses):
         errors["status"] = both(_("Use open, closed, or both separated by a comma."))
     start = _moment(params.get("start_date", ""), "start_date", errors)
     end = _moment(params.get("end_date", ""), "end_date", errors)
-    page = _whole_number(params.get("page", ""), "page", 1, None, errors)
+    page = _whole_number(params.get("page", ""), "page", 1, MAX_PAGE, errors)
     page_size = _whole_number(params.get("page_size", ""), "page_size", 1, DEFAULT_PAGE_SIZE, errors)
     if errors:
         raise InvalidServiceRequest(errors)
     return ListQuery(
         filters=RequestFilter(
-            ids=tuple(ids), service_codes=tuple(_comma_list(params.get("service_code", ""))), start=start, end=end
+            ids=tuple(ids), service_codes=tuple(_listed(params, "service_code")), start=start, end=end
         ),
         statuses=tuple(statuses),
         page=page or 1,
@@ -98,8 +103,9 @@ def list_query(params: QueryDict) -> ListQuery:
     )
 
 
-def _comma_list(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
+def _listed(params: QueryDict, name: str) -> list[str]:
+    """A list filter's values: comma-separated, the parameter repeated, or both."""
+    return [item.strip() for value in params.getlist(name) for item in value.split(",") if item.strip()]
 
 
 def _moment(text: str, name: str, errors: dict[str, LocalizedText]) -> datetime | None:
@@ -119,17 +125,23 @@ def _moment(text: str, name: str, errors: dict[str, LocalizedText]) -> datetime 
         return None
     if "T" not in text:
         moment = datetime.combine(moment.date(), time.min)
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    if not EARLIEST <= moment <= LATEST:
+        errors[name] = both(
+            _("Give a date from %(earliest)s to %(latest)s."),
+            earliest=EARLIEST.date().isoformat(),
+            latest=LATEST.date().isoformat(),
+        )
+        return None
+    return moment
 
 
-def _whole_number(text: str, name: str, low: int, high: int | None, errors: dict[str, LocalizedText]) -> int | None:
+def _whole_number(text: str, name: str, low: int, high: int, errors: dict[str, LocalizedText]) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= (high or int(text)):
-        if high is None:
-            errors[name] = both(_("Give a whole number of at least %(low)s."), low=low)
-        else:
-            errors[name] = both(_("Give a whole number from %(low)s to %(high)s."), low=low, high=high)
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+    if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
+        errors[name] = both(_("Give a whole number from %(low)s to %(high)s."), low=low, high=high)
         return None
     return int(text)

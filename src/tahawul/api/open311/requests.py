@@ -9,13 +9,18 @@ the requester's behalf (the key's own rate limit then stands in for the per-pers
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tahawul.applications.actions import apply
+from tahawul.applications.errors import InvalidAnswers
 from tahawul.core.choices import Channel
 from tahawul.feedback.cases import CaseInput, open_case
+from tahawul.integrations.attributes import attribute_errors
+from tahawul.integrations.errors import InvalidServiceRequest
 from tahawul.integrations.models import ApiKey, Becomes, ServiceRequest
-from tahawul.integrations.open311 import Submission, checked_submission, record_service_request
+from tahawul.integrations.open311 import CASE_KIND, Submission, checked_submission, record_service_request
 from tahawul.integrations.selectors import requestable_service
+from tahawul.integrations.texts import both
 
 
 def submit(*, api_key: ApiKey, service_code: str, submission: Submission, language: str) -> ServiceRequest:
@@ -28,21 +33,28 @@ def submit(*, api_key: ApiKey, service_code: str, submission: Submission, langua
     assert account is not None  # made with the integrator's first key
     with transaction.atomic():
         if exposed.setting.becomes == Becomes.APPLICATION:
-            applied = apply(
-                applicant=account, service_code=service_code, channel=Channel.OPEN311, answers=checked.answers
-            )
+            try:
+                applied = apply(
+                    applicant=account, service_code=service_code, channel=Channel.OPEN311, answers=checked.answers
+                )
+            except InvalidAnswers as error:
+                raise InvalidServiceRequest(attribute_errors(exposed.definition, error.errors)) from None
+            if not applied.submitted:
+                # Never acknowledge a draft nobody works (``apply`` refuses a version that needs an
+                # upload or a fee; this keeps it so if that rule ever drifts): undo it all.
+                message = _("This service now needs something an Open311 request cannot send. Nothing was made.")
+                raise InvalidServiceRequest({"service_code": both(message)})
             reference = applied.application.reference
         else:
-            values = checked.case_values(service_code, language)
             case = open_case(
                 values=CaseInput(
-                    kind=values.kind,
-                    description=values.description,
-                    service_code=values.service_code,
-                    contact_name=values.contact_name,
-                    contact_email=values.contact_email,
-                    contact_mobile=values.contact_mobile,
-                    contact_preference=values.contact_preference,
+                    kind=CASE_KIND,
+                    description=checked.case_description(language),
+                    service_code=service_code,
+                    contact_name=checked.contact_name,
+                    contact_email=checked.email,
+                    contact_mobile=checked.phone,
+                    contact_preference=checked.contact_preference,
                 ),
                 filed_on=Channel.OPEN311,
                 language=language,

@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import get_language, get_language_from_request, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -56,9 +58,25 @@ def jurisdiction() -> str:
 
 
 def request_language(request: HttpRequest) -> str:
-    """``locale`` (``en``, ``en_US``...) when it names a language we speak, else the request's own."""
+    """``locale`` (``en``, ``en_US``...) when it names a language we speak, else the request's own.
+    Raises what reading the parameters raises (UNREADABLE)."""
     wanted = parameters(request).get("locale", "").replace("_", "-").lower().split("-")[0]
     return wanted if wanted in LANGUAGES else get_language_from_request(request)
+
+
+# What reading a request's parameters raises when the body or query cannot be read: too large,
+# too many fields or files (SuspiciousOperation), broken multipart.
+UNREADABLE = (SuspiciousOperation, MultiPartParserError)
+
+
+def _unreadable(request: HttpRequest, fmt: str) -> HttpResponse:
+    """GeoReport v2's 400 for a request whose parameters cannot be read, in the language of its
+    headers (its ``locale`` is unreadable too), else Arabic."""
+    with override(get_language_from_request(request)):
+        message = _("The request cannot be read: it is too large, has too many parameters, or its form data is broken.")
+        response = error_response(fmt if fmt in FORMATS else _guessed_format(request), 400, [message])
+        response["Content-Language"] = get_language()
+    return response
 
 
 def _guessed_format(request: HttpRequest) -> str:
@@ -79,7 +97,11 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
         @functools.wraps(handler)
         def view(request: HttpRequest, fmt: str = "", **kwargs: Any) -> HttpResponse:
             fmt = fmt.lower()
-            with override(request_language(request)):
+            try:
+                language = request_language(request)
+            except UNREADABLE:
+                return _unreadable(request, fmt)
+            with override(language):
                 response = _answer(request, handler, methods, fmt, kwargs)
                 response["Content-Language"] = get_language()
             if request.method == "POST":
@@ -166,7 +188,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             submission=posted.submission,
             language=get_language() or settings.LANGUAGE_CODE,
         )
-        return 200, {"service_requests": documents.created(made)}
+        # As [name, value] pairs: PostgreSQL's jsonb keeps no key order, and a replay must answer
+        # the same document, element for element.
+        return 200, {"service_requests": [list(item.items()) for item in documents.created(made)]}
 
     replayed = False
     if key:
@@ -177,7 +201,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         (_status, body), replayed = idempotency.once(user=account, key=key, payload=sent, run=make)
     else:
         _status, body = make()
-    response = render(body["service_requests"], root="service_requests", fmt=fmt)
+    response = render([dict(pairs) for pairs in body["service_requests"]], root="service_requests", fmt=fmt)
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
@@ -197,7 +221,11 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 @csrf_exempt
 def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
     """Anything else under /open311/v2/, whatever the method: GeoReport v2's 404."""
-    with override(request_language(request)):
+    try:
+        language = request_language(request)
+    except UNREADABLE:
+        return _unreadable(request, "")
+    with override(language):
         message = _(
             "There is nothing at this address. The resources are discovery, services, services/{code}, "
             "requests, requests/{id} and tokens/{token}, each ending in .xml or .json."
