@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from tahawul.catalog.models import Entity
 from tahawul.identity.models import Role, User
+from tahawul.integrations.keys import issue_api_key, register_integrator
+from tahawul.integrations.models import Integrator
 from tahawul.webhooks.actions import SubscriptionInput, create_subscription
 from tahawul.webhooks.models import Delivery, Subscription, WebhookEvent
 from tahawul.webhooks.tasks import deliver
@@ -38,17 +40,21 @@ class Received:
         return json.loads(self.body)
 
 
+Answer = int | str | tuple[int, bytes]
+
+
 @dataclass
 class Receiver:
     """A real HTTP server on a free loopback port that records every request and answers as told:
-    an int is a status code, "hang" answers only after the delivery's timeout has passed, and
-    "redirect" answers 302 to another path. When the script runs out it answers 200."""
+    an int is a status code, "hang" answers only after the delivery's timeout has passed,
+    "redirect" answers 302 to another path, and (status, body) answers that status with those
+    very bytes. When the script runs out it answers 200."""
 
     url: str
     requests: list[Received] = field(default_factory=list)
-    script: list[int | str] = field(default_factory=list)
+    script: list[Answer] = field(default_factory=list)
 
-    def answer_with(self, *answers: int | str) -> None:
+    def answer_with(self, *answers: Answer) -> None:
         self.script.extend(answers)
 
 
@@ -64,12 +70,15 @@ def serve(host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> tuple[R
             if answer == "hang":
                 time.sleep(TIMEOUT_SECONDS * 2)  # the delivery has given up by now
                 return
-            if answer == "redirect":
+            reply = b'{"received": true}' if answer == 200 else b"Internal trouble"
+            if isinstance(answer, tuple):
+                status, reply = answer
+                self.send_response(status)
+            elif answer == "redirect":
                 self.send_response(302)
                 self.send_header("Location", "/elsewhere")
             else:
                 self.send_response(int(answer))
-            reply = b'{"received": true}' if answer == 200 else b"Internal trouble"
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)
@@ -143,6 +152,14 @@ def npra_admin(db: None) -> User:
     return admin_of("NPRA")
 
 
+def partner_of(admin: User, entity: str = "NPRA", *, name: str = "Gulf Logistics") -> Integrator:
+    """An integrator registered and given a live API key for ``entity`` by its admin, through the
+    real actions: one that may run the entity's receivers."""
+    integrator = register_integrator(actor=admin, name=name, contact_email="ops@gulf-logistics.example")
+    issue_api_key(actor=admin, integrator=integrator, entity=Entity.objects.get(code=entity))
+    return integrator
+
+
 def subscribe(
     admin: User,
     url: str,
@@ -173,11 +190,13 @@ def deliveries(subscription: Subscription) -> list[Delivery]:
 
 __all__ = [
     "TIMEOUT_SECONDS",
+    "Answer",
     "Clock",
     "Received",
     "Receiver",
     "admin_of",
     "deliveries",
+    "partner_of",
     "run_due",
     "subscribe",
 ]

@@ -9,15 +9,17 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tahawul.catalog.models import Entity
+from tahawul.core.queues import OUTBOUND_QUEUE
 from tahawul.identity.models import User
-from tahawul.integrations.models import Integrator
 from tahawul.notifications.models import Notification
-from tahawul.webhooks.actions import resume_subscription
+from tahawul.webhooks import tasks
+from tahawul.webhooks.actions import pause_subscription, resume_subscription, retry_delivery
 from tahawul.webhooks.emitting import emit
 from tahawul.webhooks.models import (
     AttemptOutcome,
@@ -30,9 +32,10 @@ from tahawul.webhooks.models import (
 )
 from tahawul.webhooks.signing import verify
 from tahawul.webhooks.tasks import JITTER, deliver, requeue_stalled, retry_delay
-from tests.webhooks.conftest import Clock, Receiver, deliveries, run_due, subscribe
+from tests.webhooks.conftest import Clock, Receiver, deliveries, partner_of, run_due, subscribe
 
 DELIVER = "tahawul.webhooks.tasks.deliver"
+QUEUE_HELD = "tahawul.webhooks.tasks.queue_held"
 
 
 def happen(subscription: Subscription, reference: str = "TH-4K7Q-9MZP-2XRB") -> Delivery:
@@ -147,7 +150,7 @@ def test_a_receiver_that_keeps_failing_is_paused_its_owners_told_and_sent_nothin
     settings.TAHAWUL_WEBHOOKS_MAX_ATTEMPTS = 2
     settings.TAHAWUL_WEBHOOKS_PAUSE_AFTER = 2
     receiver.answer_with(*[500] * 4)
-    partner = Integrator.objects.create(name="Gulf Logistics", contact_email="ops@gulf-logistics.example")
+    partner = partner_of(npra_admin)  # an integrator may run the receiver once it holds a key for NPRA
     subscription = subscribe(npra_admin, receiver.url, integrator_id=partner.pk)
 
     for number in (1, 2):
@@ -184,6 +187,78 @@ def test_a_receiver_that_keeps_failing_is_paused_its_owners_told_and_sent_nothin
     assert receiver.requests[-1].json["data"]["reference"] == "TH-0000-0000-0003"
     subscription.refresh_from_db()
     assert (subscription.status, subscription.consecutive_failures) == (SubscriptionStatus.ACTIVE, 0)
+
+
+def test_a_resent_delivery_that_fails_again_does_not_pause_the_subscription(
+    npra_admin: User, receiver: Receiver, settings: Any
+) -> None:
+    settings.TAHAWUL_WEBHOOKS_MAX_ATTEMPTS = 1
+    settings.TAHAWUL_WEBHOOKS_PAUSE_AFTER = 2
+    receiver.answer_with(500, 500, 500, 500)
+    subscription = subscribe(npra_admin, receiver.url)
+    delivery = happen(subscription)
+    assert deliver.call(delivery.pk) == "failed"
+
+    # The administrator sends it again, twice, and it fails each time: still one failing delivery.
+    for _ in range(2):
+        retry_delivery(actor=npra_admin, delivery=delivery)
+        assert deliver.call(delivery.pk) == "failed"
+
+    subscription.refresh_from_db()
+    assert (subscription.status, subscription.consecutive_failures) == (SubscriptionStatus.ACTIVE, 1)
+    assert not Notification.objects.filter(event="webhook_paused").exists()
+    assert len(receiver.requests) == 3
+    # A new delivery that fails is counted as ever: that makes two in a row, and it pauses.
+    assert deliver.call(happen(subscription, reference="TH-0000-0000-0002").pk) == "failed"
+    subscription.refresh_from_db()
+    assert (subscription.status, subscription.pause_reason) == (SubscriptionStatus.PAUSED, PauseReason.FAILING)
+
+
+def test_resuming_queues_the_held_deliveries_in_the_worker_and_sends_every_one(
+    npra_admin: User, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks, "REQUEUE_CHUNK", 2)  # three held: two batches
+    subscription = pause_subscription(actor=npra_admin, subscription=subscribe(npra_admin, receiver.url))
+    held = [happen(subscription, reference=f"TH-0000-0000-000{number}") for number in (1, 2, 3)]
+
+    resume_subscription(actor=npra_admin, subscription=subscription)
+
+    # The request only queued the one task that queues them, beside the deliveries it feeds.
+    [queuer] = DBTaskResult.objects.filter(task_path=QUEUE_HELD, status=TaskResultStatus.READY)
+    assert (queuer.args_kwargs["args"], queuer.queue_name) == ([subscription.pk], OUTBOUND_QUEUE)
+    assert not DBTaskResult.objects.filter(task_path=DELIVER).exists()
+    assert subscription.history.get(action="resumed").details == {"held_deliveries": 3}
+
+    call_command("worker", "--once", "--no-scheduler", "--queue", OUTBOUND_QUEUE, verbosity=0)
+
+    assert sorted(request.json["data"]["reference"] for request in receiver.requests) == [
+        "TH-0000-0000-0001",
+        "TH-0000-0000-0002",
+        "TH-0000-0000-0003",
+    ]
+    assert {delivery.status for delivery in deliveries(subscription)} == {DeliveryStatus.DELIVERED}
+    assert DBTaskResult.objects.get(pk=queuer.pk).return_value == 3
+    assert {request.json["id"] for request in receiver.requests} == {str(delivery.event_id) for delivery in held}
+
+
+def test_a_response_with_nul_and_bytes_that_are_not_utf8_is_logged_and_shown(
+    npra_admin: User, receiver: Receiver
+) -> None:
+    # PostgreSQL refuses NUL in text: kept as it came, the attempt would go unrecorded.
+    receiver.answer_with((500, b"Trouble\x00 at \xff\xfe the back"))
+    subscription = subscribe(npra_admin, receiver.url)
+    delivery = happen(subscription)
+
+    assert deliver.call(delivery.pk) == "retrying"
+
+    [attempt] = delivery.attempt_log.all()
+    assert (attempt.outcome, attempt.status_code) == (AttemptOutcome.ERROR_STATUS, 500)
+    assert attempt.response_excerpt == "Trouble\ufffd at \ufffd\ufffd the back"
+    client = Client()
+    client.force_login(npra_admin)
+    page = client.get(f"/en/office/webhooks/deliveries/{delivery.pk}/")
+    assert page.status_code == 200
+    assert "Trouble\ufffd at \ufffd\ufffd the back" in page.content.decode()
 
 
 def test_a_delivered_event_starts_the_count_of_failures_again(

@@ -5,6 +5,7 @@ and payloads with references, never personal data."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,14 +15,14 @@ from django_tasks_db.models import DBTaskResult
 
 from tahawul.applications import actions
 from tahawul.catalog.models import Entity
-from tahawul.feedback.cases import close_case, route_case
+from tahawul.feedback.cases import close_case, reopen_case, route_case
 from tahawul.identity.models import User
 from tahawul.webhooks.actions import pause_subscription
 from tahawul.webhooks.emitting import emit
 from tahawul.webhooks.models import Delivery, DeliveryStatus, Subscription, WebhookEvent
 from tests.applications.conftest import Kit, make_beneficiary, make_staff
-from tests.feedback.conftest import PASSPORT, file_case
-from tests.webhooks.conftest import Receiver, admin_of, deliveries, subscribe
+from tests.feedback.conftest import EVENT_PERMIT, PASSPORT, file_case
+from tests.webhooks.conftest import Clock, Receiver, admin_of, deliveries, subscribe
 
 DELIVER = "tahawul.webhooks.tasks.deliver"
 
@@ -74,7 +75,9 @@ def test_an_application_tells_its_entitys_subscribers_at_each_step(npra_admin: U
         claimed["data"] | {"from_state": "submitted", "action": "claim", "state": "in_review", "outcome": None}
         == (claimed["data"])
     )
-    assert certificate["data"]["certificate"] == {"number": application.certificate.number, "kind": "certificate"}
+    # Not the number: the public verification page shows the holder's name for it.
+    assert certificate["data"]["certificate"] == {"kind": "certificate"}
+    assert application.certificate.number not in json.dumps(sent)
     assert (handed_over["data"]["state"], handed_over["data"]["outcome"]) == ("issued", "approved")
     assert [body["type"] for body in bodies(only_certificates)] == ["certificate.issued"]
     assert deliveries(elsewhere) == []  # MOE hears nothing of NPRA's applications
@@ -141,6 +144,60 @@ def test_cases_are_heard_when_they_reach_the_entity_and_when_they_close(
     assert routed["data"]["reference"] == unrouted.reference
     assert closed["data"]["outcome"] == "resolved"
     assert all(word not in delivery.body for delivery in deliveries(subscription) for word in ("Mariam", "mariam@"))
+
+
+def test_a_case_routed_away_is_closed_for_the_entity_it_leaves_and_opened_where_it_goes(
+    npra_admin: User, receiver: Receiver, settings: Any
+) -> None:
+    npra = subscribe(npra_admin, receiver.url, events=[WebhookEvent.CASE_OPENED, WebhookEvent.CASE_CLOSED])
+    civdef = subscribe(admin_of("CIVDEF"), receiver.url, entity="CIVDEF")
+    authority_officer = make_staff(Entity.objects.get(code=settings.TAHAWUL_AUTHORITY_ENTITY)).officer
+    case = file_case(service_code=PASSPORT, description="The event permit office never called back.")
+
+    route_case(case=case, actor=authority_officer, service_code=EVENT_PERMIT)
+
+    opened, routed_away = bodies(npra)
+    assert (opened["type"], routed_away["type"]) == ("case.opened", "case.closed")
+    # For NPRA the case is over, as NPRA knew it; where it went is none of NPRA's business.
+    assert routed_away["data"] == {
+        "reference": case.reference,
+        "kind": "complaint",
+        "service": PASSPORT,
+        "channel": "web",
+        "status": "closed",
+        "outcome": "routed_away",
+    }
+    assert "CIVDEF" not in deliveries(npra)[1].body
+    [arrived] = bodies(civdef)
+    assert (arrived["type"], arrived["entity"]) == ("case.opened", "CIVDEF")
+    assert (arrived["data"]["reference"], arrived["data"]["service"], arrived["data"]["status"]) == (
+        case.reference,
+        EVENT_PERMIT,
+        "open",
+    )
+
+    close_case(case=case, actor=make_staff(Entity.objects.get(code="CIVDEF")).officer, outcome="resolved")
+    assert [body["type"] for body in bodies(civdef)] == ["case.opened", "case.closed"]
+    assert len(deliveries(npra)) == 2  # NPRA hears nothing more of it
+
+
+def test_a_reopened_case_is_opened_again_for_its_entity(npra_admin: User, receiver: Receiver, clock: Clock) -> None:
+    subscription = subscribe(npra_admin, receiver.url, events=[WebhookEvent.CASE_OPENED, WebhookEvent.CASE_CLOSED])
+    filer = make_beneficiary("filer")
+    case = file_case(service_code=PASSPORT, filer=filer)
+    close_case(case=case, actor=make_staff(Entity.objects.get(code="NPRA")).officer, outcome="resolved")
+    clock.advance(timedelta(days=3))
+
+    reopen_case(case=case, actor=filer, reason="The page still fails at the payment step.")
+
+    opened, closed, reopened = bodies(subscription)
+    assert [body["type"] for body in (opened, closed, reopened)] == ["case.opened", "case.closed", "case.opened"]
+    assert reopened["data"]["reference"] == opened["data"]["reference"] == case.reference
+    assert reopened["data"]["status"] == "open"
+    assert reopened["data"]["due_at"] > opened["data"]["due_at"]  # the response clock started again
+    assert reopened["id"] != opened["id"]  # another event, not a repeat of the first
+    assert "payment step" not in deliveries(subscription)[2].body  # the reason is the beneficiary's
+    assert all(len(queued(delivery)) == 1 for delivery in deliveries(subscription))
 
 
 def test_a_paused_subscription_keeps_its_events_unsent_and_others_get_none(

@@ -105,6 +105,19 @@ def test_verify_refuses_a_malformed_header(header: str) -> None:
         verify(BODY, header, SECRET, now=SIGNED_AT)
 
 
+def test_verify_takes_a_time_of_up_to_twelve_digits_and_refuses_a_longer_one() -> None:
+    latest = 999_999_999_999  # twelve digits: some 31,000 years from now
+    assert verify(BODY, signature_header([SECRET], latest, BODY), SECRET, now=latest) == latest
+
+    # Genuinely signed, inside the window of a clock set as far: a 13-digit "time" is still refused.
+    longer = 10**12
+    with pytest.raises(InvalidSignature, match="no time"):
+        verify(BODY, signature_header([SECRET], longer, BODY), SECRET, now=longer)
+    # Nor does a time of thousands of digits crash the receiver: it is refused like any other.
+    with pytest.raises(InvalidSignature, match="no time"):
+        verify(BODY, "t=" + "9" * 5000 + ",v1=" + "0" * 64, SECRET, now=SIGNED_AT)
+
+
 def test_the_documentation_shows_the_tested_module_whole() -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
     source = Path(signing.__file__).read_text(encoding="utf-8")

@@ -46,6 +46,37 @@ def test_in_production_an_address_inside_a_private_network_is_refused(
     )
 
 
+# IPv6 addresses that carry an inside IPv4 address, and reach it.
+IPV4_INSIDE_IPV6 = [
+    "http://[::ffff:0:a9fe:a9fe]/latest/meta-data/",  # IPv4-translated 169.254.169.254
+    "http://[64:ff9b::a00:1]/events",  # NAT64 of 10.0.0.1
+    "http://[64:ff9b::7f00:1]/events",  # NAT64 of 127.0.0.1
+    "http://[2002:c0a8:101::1]/events",  # 6to4 of 192.168.1.1
+    "http://[2002:a9fe:a9fe::]/events",  # 6to4 of 169.254.169.254
+    "http://[::a00:1]/events",  # IPv4-compatible 10.0.0.1
+    "http://[::7f00:1]/events",  # IPv4-compatible 127.0.0.1
+    "http://[64:ff9b:1::5db8:d70e]/events",  # a network's own NAT64 leads into it, whatever it carries
+]
+
+
+@pytest.mark.parametrize("url", IPV4_INSIDE_IPV6)
+def test_in_production_an_ipv6_address_carrying_an_inside_ipv4_address_is_refused(
+    npra_admin: User, settings: Any, url: str
+) -> None:
+    settings.TAHAWUL_WEBHOOKS_PRIVATE_TARGETS = False
+
+    assert refusal(npra_admin, url) == (
+        "This address leads into a private network. Webhooks go only to public addresses."
+    )
+
+
+@pytest.mark.parametrize("url", ["https://[64:ff9b::5db8:d70e]/events", "https://[2002:5db8:d70e::1]/events"])
+def test_an_ipv6_address_carrying_a_public_ipv4_address_is_accepted(npra_admin: User, settings: Any, url: str) -> None:
+    settings.TAHAWUL_WEBHOOKS_PRIVATE_TARGETS = False  # NAT64 and 6to4 of 93.184.215.14: judged by it
+
+    assert subscribe(npra_admin, url).target_url == url
+
+
 def test_a_public_address_is_accepted(npra_admin: User, settings: Any) -> None:
     settings.TAHAWUL_WEBHOOKS_PRIVATE_TARGETS = False
     settings.TAHAWUL_WEBHOOKS_HTTPS_ONLY = True

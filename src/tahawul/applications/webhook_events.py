@@ -37,11 +37,9 @@ def emit_state_changed(application: Application, *, from_state: str, action: str
 
 
 def emit_certificate_issued(application: Application, certificate: Certificate) -> None:
+    # Not the certificate's number: the public verification page shows the holder's name for it.
     emit(
         event=WebhookEvent.CERTIFICATE_ISSUED,
         entity_id=application.entity_id,
-        payload=lambda: _data(
-            application,
-            certificate={"number": certificate.number, "kind": certificate.kind},
-        ),
+        payload=lambda: _data(application, certificate={"kind": certificate.kind}),
     )

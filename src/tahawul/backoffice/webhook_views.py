@@ -27,8 +27,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tahawul.backoffice.case_views import _nav
 from tahawul.backoffice.http import or_404, signed_in_user
 from tahawul.catalog import selectors as catalog
+from tahawul.catalog.models import Entity
 from tahawul.core.errors import DomainError
 from tahawul.identity.models import User
+from tahawul.integrations import selectors as integrations
 from tahawul.webhooks import actions, selectors
 from tahawul.webhooks.errors import InvalidSubscription
 from tahawul.webhooks.models import (
@@ -71,15 +73,21 @@ class SubscriptionForm(forms.Form):
         label=gettext_lazy("Events to receive"), required=False, choices=WebhookEvent.choices
     )
     integrator = forms.TypedChoiceField(
-        label=gettext_lazy("Who runs the receiver"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Who runs the receiver"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        # The action's words: a key revoked while the form was open lands here, not in the action.
+        error_messages={"invalid_choice": gettext_lazy("Choose an integrator from the list.")},
     )
 
-    def __init__(self, data: Any = None) -> None:
+    def __init__(self, entity: Entity, data: Any = None) -> None:
         super().__init__(data)
         entity_itself: list[tuple[object, str]] = [("", _("The entity itself"))]
         choice = self.fields["integrator"]
         assert isinstance(choice, forms.TypedChoiceField)
-        choice.choices = entity_itself + [(item.pk, item.name) for item in selectors.integrators()]
+        keyed = integrations.integrators(with_key_for=entity)  # only the entity's own partners
+        choice.choices = entity_itself + [(item.pk, item.name) for item in keyed]
 
     def values(self) -> actions.SubscriptionInput:
         data = self.cleaned_data
@@ -110,7 +118,7 @@ def subscription_new(request: HttpRequest, entity_code: str) -> HttpResponse:
     user = signed_in_user(request)
     entity = or_404(lambda: catalog.entity(code=entity_code))
     or_404(lambda: selectors.access_subscriptions(user, entity))
-    form = SubscriptionForm(request.POST if request.method == "POST" else None)
+    form = SubscriptionForm(entity, request.POST if request.method == "POST" else None)
     status = 200
     if form.is_bound:
         status = 422

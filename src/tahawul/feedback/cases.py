@@ -51,7 +51,7 @@ from tahawul.feedback.models import (
 )
 from tahawul.feedback.notifying import notify_filer, notify_overdue
 from tahawul.feedback.ratings import check_flood, client_digest
-from tahawul.feedback.webhook_events import emit_case_closed, emit_case_opened
+from tahawul.feedback.webhook_events import emit_case_closed, emit_case_opened, emit_case_routed_away
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import NotFound, roles_by_entity, roles_in
 
@@ -329,6 +329,8 @@ def route_case(
         changes["escalation"] = 0
     with transaction.atomic():
         before = case.entity.code if case.entity else ""
+        if before and before != entity.code:  # before the write: as the entity it leaves knew it
+            emit_case_routed_away(case)
         _write(case, expected_revision or case.revision, **changes)
         _record(
             case, actor=actor, action="routed", details={"from": before, "to": entity.code, "service": service_code}
@@ -460,6 +462,7 @@ def reopen_case(*, case: Case, actor: User | None, reason: str, expected_revisio
             due_at=deadline_after(now, response_days(case.entity, case.kind)),
         )
         _record(case, actor=actor, action="reopened", message=reason, public=True)
+        emit_case_opened(case)
     return case
 
 

@@ -21,6 +21,7 @@ from tahawul.core.text import LocalizedText, bilingual
 from tahawul.identity.models import User
 from tahawul.identity.selectors import NotFound
 from tahawul.integrations.models import Integrator
+from tahawul.integrations.selectors import integrators
 from tahawul.webhooks.errors import DeliveryStillPending, InvalidSubscription, SubscriptionPaused
 from tahawul.webhooks.models import (
     Delivery,
@@ -33,7 +34,7 @@ from tahawul.webhooks.models import (
 )
 from tahawul.webhooks.selectors import manages_webhooks
 from tahawul.webhooks.targets import RefusedTarget, check_target
-from tahawul.webhooks.tasks import schedule_delivery
+from tahawul.webhooks.tasks import schedule_delivery, schedule_held
 
 audit = logging.getLogger("tahawul.audit")
 
@@ -58,11 +59,12 @@ def new_secret() -> str:
 def create_subscription(*, actor: User, entity: Entity, values: SubscriptionInput) -> Subscription:
     """Subscribe an address to some of the entity's events, with a new secret (shown to the
     admin once made, and on request). Entity admins only (NotFound for anyone else). Raises
-    InvalidSubscription, with nothing saved, when the name, events, integrator or address are
-    wrong (the address is resolved and checked now: see targets.check_target)."""
+    InvalidSubscription, with nothing saved, when the name, events, integrator (one holding a live
+    API key for the entity) or address are wrong (the address is resolved and checked now: see
+    targets.check_target)."""
     if not manages_webhooks(actor, entity.pk):
         raise NotFound()
-    errors, integrator = _check(values)
+    errors, integrator = _check(entity, values)
     if errors:
         raise InvalidSubscription(errors)
     with transaction.atomic():
@@ -89,7 +91,7 @@ def create_subscription(*, actor: User, entity: Entity, values: SubscriptionInpu
     return subscription
 
 
-def _check(values: SubscriptionInput) -> tuple[dict[str, LocalizedText], Integrator | None]:
+def _check(entity: Entity, values: SubscriptionInput) -> tuple[dict[str, LocalizedText], Integrator | None]:
     errors: dict[str, LocalizedText] = {}
     name = values.name.strip()
     if not name:
@@ -100,7 +102,7 @@ def _check(values: SubscriptionInput) -> tuple[dict[str, LocalizedText], Integra
         errors["events"] = bilingual(_("Choose at least one event to receive."))
     integrator = None
     if values.integrator_id is not None:
-        integrator = Integrator.objects.filter(pk=values.integrator_id, active=True).first()
+        integrator = integrators(with_key_for=entity).filter(pk=values.integrator_id).first()
         if integrator is None:
             errors["integrator"] = bilingual(_("Choose an integrator from the list."))
     try:
@@ -126,17 +128,19 @@ def pause_subscription(*, actor: User, subscription: Subscription) -> Subscripti
 @transaction.atomic
 def resume_subscription(*, actor: User, subscription: Subscription) -> Subscription:
     """Start sending again: the count of failed deliveries starts from nought, and every delivery
-    held meanwhile is queued now, with a fresh round of attempts. Resuming an active subscription
+    held meanwhile is due now, with a fresh round of attempts. One task queues them all, in the
+    worker (there may be many thousands: not in the request). Resuming an active subscription
     changes nothing."""
     subscription = _lock(actor, subscription)
     if subscription.is_active:
         return subscription
     _write(subscription, status=SubscriptionStatus.ACTIVE, pause_reason="", paused_at=None, consecutive_failures=0)
-    held = Delivery.objects.filter(subscription=subscription, status=DeliveryStatus.PENDING)
-    held_ids = list(held.order_by("pk").values_list("pk", flat=True))
-    held.update(attempts=0, next_attempt_at=timezone.now())
-    schedule_delivery(*held_ids)
-    _record(subscription, actor, "resumed", {"held_deliveries": len(held_ids)})
+    held = Delivery.objects.filter(subscription=subscription, status=DeliveryStatus.PENDING).update(
+        attempts=0, next_attempt_at=timezone.now()
+    )
+    if held:
+        schedule_held(subscription.pk)
+    _record(subscription, actor, "resumed", {"held_deliveries": held})
     return subscription
 
 
@@ -175,7 +179,8 @@ def reveal_secret(*, actor: User, subscription: Subscription) -> str:
 @transaction.atomic
 def retry_delivery(*, actor: User, delivery: Delivery) -> Delivery:
     """Send a delivery again now, with a fresh round of attempts: one that failed, or one that
-    was delivered and that the receiver lost. Raises SubscriptionPaused (resume first) and
+    was delivered and that the receiver lost. Should it be given up again, that does not count
+    towards pausing the subscription. Raises SubscriptionPaused (resume first) and
     DeliveryStillPending (it is already waiting for its next attempt)."""
     subscription = _lock(actor, delivery.subscription)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
@@ -184,8 +189,11 @@ def retry_delivery(*, actor: User, delivery: Delivery) -> Delivery:
     if delivery.status == DeliveryStatus.PENDING:
         raise DeliveryStillPending()
     now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, resent=True
+    )
     delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, now
+    delivery.resent = True
     schedule_delivery(delivery.pk)
     _record(subscription, actor, "delivery_retried", {"delivery": delivery.pk, "event_id": str(delivery.event_id)})
     return delivery

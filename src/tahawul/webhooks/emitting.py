@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from django.db import transaction
 from django.utils import timezone
-from django_tasks import task_backends
-from django_tasks_db.backend import DatabaseBackend
 
 from tahawul.webhooks.models import Delivery, Subscription, SubscriptionStatus, WebhookEvent
 from tahawul.webhooks.tasks import schedule_delivery
@@ -67,18 +63,11 @@ def emit(
         for subscription in subscribers
     )
     due = [delivery.pk for delivery in deliveries if delivery.subscription.is_active]
-    if due and _queue_is_in_this_database():
-        # The queue row commits or rolls back with the deliveries: no window to lose one.
-        schedule_delivery(*due)
-    elif due:
-        transaction.on_commit(functools.partial(schedule_delivery, *due), robust=True)
+    if due:
+        schedule_delivery(*due)  # with the action's commit, never without it
     return deliveries
 
 
 def json_time(moment: datetime) -> str:
     """How times are written in payloads: UTC, to the millisecond, e.g. 2026-12-03T07:00:00.000Z."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _queue_is_in_this_database() -> bool:
-    return isinstance(task_backends["default"], DatabaseBackend)

@@ -147,6 +147,9 @@ class Delivery(models.Model):
     # When the next attempt is due; while a worker is sending, pushed ahead as its lease.
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_status_code = models.PositiveSmallIntegerField(_("last response code"), null=True, blank=True)
+    # Sent again by an administrator: should it be given up again, that does not count towards
+    # pausing the subscription (one delivery resent five times is not five failing deliveries).
+    resent = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 

@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from tahawul.catalog.models import Entity
 from tahawul.identity.models import Role, User
 from tahawul.identity.selectors import NotFound, roles_in
-from tahawul.integrations.models import Integrator
 from tahawul.webhooks.models import Delivery, DeliveryAttempt, Subscription, SubscriptionEvent, SubscriptionStatus
 
 
@@ -68,8 +67,3 @@ def attempts_of(delivery: Delivery) -> QuerySet[DeliveryAttempt]:
 
 def history_of(subscription: Subscription) -> QuerySet[SubscriptionEvent]:
     return subscription.history.select_related("actor").order_by("at", "id")
-
-
-def integrators() -> QuerySet[Integrator]:
-    """The integrators a subscription may be made for."""
-    return Integrator.objects.filter(active=True).order_by("name")

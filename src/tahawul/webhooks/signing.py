@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 HEADER = "Tahawul-Signature"
 TOLERANCE_SECONDS = 300  # the replay window: older (or later) signatures are refused
+TIMESTAMP_MAX_DIGITS = 12  # Unix seconds for the next 30,000 years; a longer "time" is not one
 
 
 class InvalidSignature(ValueError):
@@ -49,7 +50,7 @@ def verify(
     candidates = []
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
-        if key == "t" and value.isascii() and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit() and len(value) <= TIMESTAMP_MAX_DIGITS:
             timestamp = int(value)
         elif key == "v1" and value.isascii():  # compare_digest refuses other text
             candidates.append(value)

@@ -96,8 +96,25 @@ def _checked_addresses(host: str, port: int) -> tuple[str, ...]:
     return addresses
 
 
+# IPv6 addresses that carry an IPv4 address in their last 32 bits, and reach it: mapped
+# (::ffff:0:0/96), translated (::ffff:0:0:0/96), NAT64 (64:ff9b::/96) and the old "compatible"
+# form (::/96). Such an address is as public as the IPv4 address inside it.
+_LAST_32_BITS_IPV4 = tuple(
+    ipaddress.IPv6Network(network) for network in ("::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "::/96")
+)
+# NAT64 for a network's own use (RFC 8215): where the IPv4 address sits is the operator's choice,
+# and it leads into that network anyway.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone ("fe80::1%eth0") is link-local anyway
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _LOCAL_NAT64:
+            return False
+        embedded = ip.sixtofour  # 2002::/16, 6to4
+        if embedded is None and any(ip in network for network in _LAST_32_BITS_IPV4):
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast

@@ -2,21 +2,26 @@
 
 At least once: a delivery is sent again only if a worker died between the receiver's answer and
 recording it (the claim below keeps two live workers from sending it at the same time), or when
-an administrator sends it again. Receivers recognise repeats by the Tahawul-Event-Id header.
+an administrator sends it again. Receivers recognise repeats by the ``id`` in the signed body: the
+Tahawul-Event and Tahawul-Event-Id headers repeat ``type`` and ``id`` but are not signed.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
+from django_tasks_db.backend import DatabaseBackend
 
 from tahawul.core.queues import OUTBOUND_QUEUE
 from tahawul.core.task_queue import waiting_ids
@@ -38,13 +43,15 @@ from tahawul.webhooks.transport import TransportError, post
 logger = logging.getLogger(__name__)
 
 JITTER = 0.1  # each retry waits up to 10 % more or less, so deliveries failed together spread out
-# A worker claims a delivery by pushing next_attempt_at this far ahead: well beyond the timeout.
+# A worker claims a delivery by pushing next_attempt_at ahead by the attempt's deadline (the
+# timeout) and this much more, time to resolve the name and record the answer: no other worker
+# takes the delivery while this one may still be sending it.
 CLAIM_LEASE = timedelta(minutes=5)
 # A pending delivery this long overdue has lost its queued task (crash between the commit and
 # the enqueue, or a worker killed while sending).
 STALLED_AFTER = timedelta(minutes=5)
 REQUEUE_CHUNK = 500
-ERROR_MAX_CHARS = 1000
+LOG_MAX_CHARS = 1000  # of an error, or of the response excerpt
 _random = secrets.SystemRandom()
 
 
@@ -59,17 +66,33 @@ def retry_delay(attempts: int, *, jitter: float = 0.0) -> timedelta:
 
 def schedule_delivery(*delivery_ids: int, run_after: datetime | None = None) -> None:
     """Queue a delivery task for each of these pending deliveries (one each, so a slow receiver
-    holds up only its own); never raises (the sweep retries what fails). Inside a transaction,
-    with the database backend, the task rows commit or roll back with the deliveries. A queue
-    outside the database may run a task before the commit; that is safe, since deliver() claims
-    the row before sending."""
+    holds up only its own), with the caller's commit (see _with_commit); never raises (the sweep
+    retries what fails)."""
+    _with_commit(deliver if run_after is None else deliver.using(run_after=run_after), delivery_ids)
+
+
+def schedule_held(subscription_id: int) -> None:
+    """Queue the task that queues the subscription's held deliveries, with the caller's commit."""
+    _with_commit(queue_held, (subscription_id,))
+
+
+def _with_commit(queued: Task[[int], Any], ids: tuple[int, ...]) -> None:
+    """Enqueue ``queued`` once per id. With the database backend the task rows are written now and
+    commit or roll back with the caller's transaction; a queue elsewhere gets them once it has
+    committed, so that no worker looks for rows not yet visible."""
+    if isinstance(queued.get_backend(), DatabaseBackend):
+        _enqueue(queued, ids)
+    else:
+        transaction.on_commit(functools.partial(_enqueue, queued, ids))
+
+
+def _enqueue(queued: Task[[int], Any], ids: tuple[int, ...]) -> None:
     try:
         with transaction.atomic():  # a savepoint: a failed enqueue leaves the caller's transaction usable
-            queued = deliver if run_after is None else deliver.using(run_after=run_after)
-            for delivery_id in delivery_ids:
-                queued.enqueue(delivery_id)
+            for row_id in ids:
+                queued.enqueue(row_id)
     except Exception:
-        logger.exception("Could not queue webhook deliveries %s; the sweep will retry.", delivery_ids)
+        logger.exception("Could not queue %s for %s; the sweep will retry.", queued.name, ids)
 
 
 @task(queue_name=OUTBOUND_QUEUE)  # a slow receiver must not hold up notifications
@@ -86,7 +109,7 @@ def deliver(delivery_id: int) -> str:
         status=DeliveryStatus.PENDING,
         next_attempt_at__lte=now,
         subscription__status=SubscriptionStatus.ACTIVE,
-    ).update(next_attempt_at=now + CLAIM_LEASE)
+    ).update(next_attempt_at=now + timedelta(seconds=settings.TAHAWUL_WEBHOOKS_TIMEOUT_SECONDS) + CLAIM_LEASE)
     if not claimed:
         return "skipped"
     delivery = Delivery.objects.select_related("subscription").get(pk=delivery_id)
@@ -113,17 +136,23 @@ def _attempt(delivery: Delivery) -> DeliveryAttempt:
         answer = post(target, body=body, headers=headers, timeout=settings.TAHAWUL_WEBHOOKS_TIMEOUT_SECONDS)
     except RefusedTarget as refused:
         attempt.outcome = AttemptOutcome.UNREACHABLE if refused.unresolved else AttemptOutcome.BLOCKED
-        attempt.error = (refused.detail or str(refused.reason))[:ERROR_MAX_CHARS]
+        attempt.error = _loggable(refused.detail or str(refused.reason))
         return attempt
     except TransportError as error:
         attempt.outcome = AttemptOutcome.TIMEOUT if error.timed_out else AttemptOutcome.UNREACHABLE
-        attempt.error = str(error)[:ERROR_MAX_CHARS]
+        attempt.error = _loggable(str(error))
         return attempt
     attempt.status_code = answer.status
-    attempt.response_excerpt = answer.excerpt
+    attempt.response_excerpt = _loggable(answer.excerpt)
     # 2xx only: a redirect is not followed, so it is not a delivery either.
     attempt.outcome = AttemptOutcome.DELIVERED if 200 <= answer.status < 300 else AttemptOutcome.ERROR_STATUS
     return attempt
+
+
+def _loggable(text: str) -> str:
+    """What the log can keep of ``text``, whoever wrote it: at most LOG_MAX_CHARS of valid UTF-8,
+    without NUL (PostgreSQL refuses it in text, and the attempt would go unrecorded)."""
+    return text[:LOG_MAX_CHARS].replace("\x00", "\ufffd").encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _record(delivery: Delivery, attempt: DeliveryAttempt) -> str:
@@ -145,7 +174,11 @@ def _record(delivery: Delivery, attempt: DeliveryAttempt) -> str:
             )
             return "delivered"
         if attempts >= settings.TAHAWUL_WEBHOOKS_MAX_ATTEMPTS:
-            if pending.update(status=DeliveryStatus.FAILED, attempts=attempts, last_status_code=attempt.status_code):
+            given_up = pending.update(
+                status=DeliveryStatus.FAILED, attempts=attempts, last_status_code=attempt.status_code
+            )
+            # One sent again by an administrator, who sees it fail, counted (if at all) the first time.
+            if given_up and not delivery.resent:
                 _count_failed_delivery(delivery.subscription_id)
             logger.error(
                 "Gave up on webhook delivery %s (%s, subscription %s) after %s attempts: %s",
@@ -230,3 +263,33 @@ def requeue_stalled() -> int:
     if requeued:
         logger.warning("Requeued %s stalled webhook deliveries.", requeued)
     return requeued
+
+
+# On the outbound queue with the deliveries it queues: thousands held after a long outage must not
+# wait in front of the platform's own work (an SMS code, a notification).
+@task(queue_name=OUTBOUND_QUEUE)
+def queue_held(subscription_id: int) -> int:
+    """Queue a delivery task for each due pending delivery of this subscription while it is active,
+    in chunks of REQUEUE_CHUNK, one transaction each: the deliveries held while it was paused,
+    which resume_subscription made due. Returns how many were queued. One queued twice (by the
+    sweep too, or by a retry queued before the pause) is sent once: deliver() claims it first."""
+    queued = 0
+    after_pk = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                Delivery.objects.filter(
+                    subscription_id=subscription_id,
+                    subscription__status=SubscriptionStatus.ACTIVE,
+                    status=DeliveryStatus.PENDING,
+                    next_attempt_at__lte=timezone.now(),
+                    pk__gt=after_pk,
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)[:REQUEUE_CHUNK]
+            )
+            if not chunk:
+                return queued
+            schedule_delivery(*chunk)
+        after_pk = chunk[-1]
+        queued += len(chunk)
