@@ -31,8 +31,10 @@ LISTING = b'{"count": 1, "items": [{"code": "NPRA-PASSPORT-RENEW"}]}'
 class Answer:
     status: int = 200
     body: bytes = LISTING
-    delay: float = 0.0
+    delay: float = 0.0  # before the answer starts
     content_type: str = "application/json"
+    location: str = ""  # a redirect's Location header
+    trickle: float = 0.0  # the pause between each byte of the body, as a server that drips it out
 
 
 @dataclass
@@ -63,8 +65,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
+        if answer.location:
+            self.send_header("Location", answer.location)
         self.end_headers()
-        self.wfile.write(answer.body)
+        if not answer.trickle:
+            self.wfile.write(answer.body)
+            return
+        for byte in answer.body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(answer.trickle)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -5,6 +5,7 @@ delivery task), the kiosk fleet from heartbeats, the payment provider through it
 from __future__ import annotations
 
 import socket
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -15,12 +16,12 @@ from tahawul.kiosks.devices import enrol_device, record_heartbeat
 from tahawul.kiosks.models import Kiosk
 from tahawul.kiosks.registry import CentreInput, issue_enrolment, register_centre, register_kiosk, set_kiosk_active
 from tahawul.notifications.actions import Contact, notify
-from tahawul.notifications.models import Notification
-from tahawul.notifications.tasks import deliver
+from tahawul.notifications.models import Notification, NotificationStatus
+from tahawul.notifications.tasks import MAX_ATTEMPTS, deliver
 from tahawul.status import checks
-from tahawul.status.models import CheckResult, State
+from tahawul.status.models import CheckResult, State, UptimeDay
 from tahawul.status.recording import run_checks
-from tests.status.conftest import Clock, FakeSite
+from tests.status.conftest import LISTING, Answer, Clock, FakeSite
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,51 @@ def test_a_proxy_error_page_where_json_is_expected_is_down(site: FakeSite, clock
 
     assert outcome.state == State.DOWN
     assert outcome.reason.en == "/api/v1/services?page_size=1 did not answer with JSON."
+
+
+def test_a_redirect_is_followed_as_a_browser_would(site: FakeSite, clock: Clock) -> None:
+    site.answer("/api/v1/services", status=301, location="/api/v2/services")  # moved, relative
+    site.answer("/api/v2/", body=LISTING)
+
+    outcome = checks.check_api(clock.now)
+
+    assert outcome.state == State.UP
+    assert site.requested == ["/api/v1/services?page_size=1", "/api/v2/services"]
+
+
+def test_a_redirect_loop_is_down_after_a_few_hops(site: FakeSite, clock: Clock) -> None:
+    site.answer("/open311/", status=302, location="/open311/v2/discovery.json")  # to itself
+
+    outcome = checks.check_open311(clock.now)
+
+    assert outcome.state == State.DOWN
+    assert outcome.reason.en == "/open311/v2/discovery.json answered with HTTP status 302."
+    assert len(site.requested) == 6  # the request and five redirects followed
+
+
+def test_an_answer_dripped_out_past_the_timeout_is_down_when_the_timeout_ends(site: FakeSite, clock: Clock) -> None:
+    # Each byte comes well within the 0.5 s timeout, but the whole answer would take 1.2 s.
+    site.answer("/api/", body=b'{"count": 0, "items": []}', trickle=0.05)
+
+    started = time.monotonic()
+    outcome = checks.check_api(clock.now)
+    took = time.monotonic() - started
+
+    assert outcome.state == State.DOWN
+    assert outcome.reason.en == "/api/v1/services?page_size=1 did not answer within 0.5 seconds."
+    assert took < 0.9
+
+
+def test_the_web_checks_wait_for_a_silent_site_side_by_side(site: FakeSite, clock: Clock) -> None:
+    site.default = Answer(delay=2)  # nothing answers within the 0.5 s timeout
+
+    started = time.monotonic()
+    found = run_checks(components=["portal", "api", "mobile", "open311"])
+    took = time.monotonic() - started
+
+    assert found == {"portal": "down", "api": "down", "mobile": "down", "open311": "down"}
+    assert took < 1.5  # one after another, four timeouts would take 2 s
+    assert CheckResult.objects.filter(state=State.DOWN).count() == 4
 
 
 def test_a_site_nobody_listens_on_is_down(settings: Any, clock: Clock) -> None:
@@ -156,6 +202,50 @@ def test_an_sms_gateway_that_fails_its_own_health_check_is_down(settings: Any) -
     assert outcome.reason.en == "The SMS gateway did not pass its own health check (TimeoutError)."
 
 
+def finish_sms(*, given_up: int, sent: int, settings: Any) -> None:
+    """``given_up`` SMS the real delivery gave up on after every attempt, and ``sent`` it sent."""
+    failing = queue_sms(given_up)
+    settings.TAHAWUL_SMS_SENDER = f"{__name__}.RefusingGateway"
+    for _attempt in range(MAX_ATTEMPTS):
+        Notification.objects.filter(pk__in=failing).update(next_attempt_at=timezone.now())  # due again
+        deliver.call(*failing)
+    settings.TAHAWUL_SMS_SENDER = "tahawul.notifications.senders.OutboxSmsSender"
+    deliver.call(*queue_sms(sent))
+    assert Notification.objects.filter(status=NotificationStatus.FAILED).count() == given_up
+
+
+def test_sms_is_down_when_most_messages_of_the_last_hour_were_given_up_on(settings: Any) -> None:
+    finish_sms(given_up=3, sent=2, settings=settings)
+    now = timezone.now()
+
+    outcome = checks.check_sms(now)
+    an_hour_later = checks.check_sms(now + timedelta(minutes=61))
+
+    assert outcome.state == State.DOWN
+    assert outcome.reason.en == "3 of the last hour's 5 messages could not be sent, after every attempt."
+    assert an_hour_later.state == State.UP
+
+
+def test_sms_is_degraded_when_some_messages_were_given_up_on(settings: Any) -> None:
+    finish_sms(given_up=3, sent=20, settings=settings)
+
+    outcome = checks.check_sms(timezone.now())
+
+    assert outcome.state == State.DEGRADED
+    assert outcome.reason.en == "3 of the last hour's 23 messages could not be sent, after every attempt."
+
+
+def test_a_few_bad_numbers_among_many_messages_are_no_problem(settings: Any) -> None:
+    finish_sms(given_up=3, sent=27, settings=settings)  # one in ten
+    busy = checks.check_sms(timezone.now())
+    Notification.objects.filter(status=NotificationStatus.SENT).delete()
+    Notification.objects.filter(pk__in=Notification.objects.filter(status=NotificationStatus.FAILED)[:1]).delete()
+    two = checks.check_sms(timezone.now())  # two given up, nothing sent: too few to say anything
+
+    assert busy.state == State.UP
+    assert two.state == State.UP
+
+
 def test_email_counts_only_email_messages() -> None:
     notify(
         recipient=Contact(name="Sara", email="sara@example.com", mobile="", language="ar"),
@@ -193,6 +283,27 @@ def test_the_kiosk_fleet_is_judged_by_its_heartbeats(clock: Clock) -> None:
     assert most_silent is not None and most_silent.state == State.DOWN
 
 
+def test_one_silent_kiosk_in_a_large_fleet_is_named_but_the_fleet_is_working(clock: Clock) -> None:
+    for demo_kiosk in Kiosk.objects.filter(active=True):
+        set_kiosk_active(actor=None, kiosk=demo_kiosk, active=False)
+    centre = register_centre(actor=None, values=CentreInput(code="C-HALL", name_ar="قاعة", name_en="Hall"))
+    registered = [register_kiosk(actor=None, centre=centre, code=f"K-H{number:02d}") for number in range(10)]
+    kiosks = [enrol_device(code=issue_enrolment(actor=None, kiosk=kiosk))[0] for kiosk in registered]
+    for kiosk in kiosks[:9]:
+        record_heartbeat(kiosk=kiosk, now=timezone.now())  # K-H09 never beat
+    one_of_ten = checks.check_kiosks(clock.now)
+    clock.advance(minutes=30)
+    for kiosk in kiosks[:8]:
+        record_heartbeat(kiosk=kiosk, now=timezone.now())  # now K-H08 is silent too
+    two_of_ten = checks.check_kiosks(clock.now)
+
+    assert one_of_ten is not None and one_of_ten.state == State.UP
+    assert (
+        one_of_ten.reason.en.startswith("1 of 10 kiosks have not been heard from") and "K-H09" in one_of_ten.reason.en
+    )
+    assert two_of_ten is not None and two_of_ten.state == State.DEGRADED
+
+
 def test_payments_ask_the_provider_and_say_nothing_without_one(settings: Any, clock: Clock) -> None:
     settings.TAHAWUL_PAYMENT_PROVIDER = "test"
     configured = checks.check_payments(clock.now)
@@ -202,7 +313,7 @@ def test_payments_ask_the_provider_and_say_nothing_without_one(settings: Any, cl
     assert checks.check_payments(clock.now) is None
 
 
-def test_a_check_that_breaks_is_recorded_as_down_and_nothing_to_check_records_nothing(
+def test_a_check_that_breaks_is_recorded_as_down_and_nothing_to_check_records_no_result(
     settings: Any, clock: Clock
 ) -> None:
     settings.TAHAWUL_PAYMENT_PROVIDER = ""
@@ -213,3 +324,5 @@ def test_a_check_that_breaks_is_recorded_as_down_and_nothing_to_check_records_no
     assert found == {"portal": "down", "payments": "nothing to check"}
     result = CheckResult.objects.get()
     assert (result.component, result.reason_en) == ("portal", "The check could not run (ImproperlyConfigured).")
+    payments = UptimeDay.objects.get(component="payments")  # the run is counted, as covered
+    assert (payments.up, payments.degraded, payments.down, payments.nothing_to_check) == (0, 0, 0, 1)

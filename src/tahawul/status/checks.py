@@ -2,13 +2,15 @@
 latency and a short reason (docs/status.md says what each one looks at and when it is unhappy).
 
 A check takes the time it runs at and returns an Outcome, or None when there is nothing to check
-(no kiosk registered, no payment provider configured): then nothing is recorded, and the status
-page says "no data" rather than inventing a state. A check that raises is recorded as down.
+(no kiosk in service, no payment provider configured): then no result is recorded, only the run
+in its day's coverage (UptimeDay.nothing_to_check), and the status page says "no data" rather
+than inventing a state. A check that raises is recorded as down.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -27,7 +29,7 @@ from tahawul.kiosks.selectors import fleet_health
 from tahawul.notifications.models import Notification, NotificationChannel, NotificationStatus
 from tahawul.notifications.senders import sms_sender
 from tahawul.status.http_checks import Unanswered, fetch, judge, probe
-from tahawul.status.models import Component, State
+from tahawul.status.models import SEVERITY, Component, State
 from tahawul.status.outcomes import Outcome
 from tahawul.status.wording import in_both_languages
 
@@ -41,6 +43,16 @@ OUTBOX_STOPPED_AFTER = timedelta(minutes=30)
 # Messages being retried after the gateway refused them: a few are bad addresses, many a bad gateway.
 OUTBOX_RETRYING_DEGRADED = 3
 OUTBOX_RETRYING_DOWN = 10
+# Messages given up on (every attempt failed) in the last FAILED_WINDOW, as a share of those that
+# finished (sent or given up on): a bad address now and then is no outage, most of them failing is.
+FAILED_WINDOW = timedelta(hours=1)
+FAILED_AT_LEAST = 3
+FAILED_SHARE_DEGRADED = 0.1
+FAILED_SHARE_DOWN = 0.5
+# Kiosks not heard from, as a share of those in service: one silent kiosk of twenty is a kiosk to
+# look at (its reason says which), not a fleet in trouble.
+SILENT_SHARE_DEGRADED = 0.1
+SILENT_SHARE_DOWN = 0.5
 GATEWAY_TIMEOUT_SECONDS = 5
 
 
@@ -76,8 +88,9 @@ def check_mobile(now: datetime) -> Outcome:
 
 
 def check_kiosks(now: datetime) -> Outcome | None:
-    """From the fleet's heartbeats: up when every active kiosk was heard from in the kiosks'
-    window, degraded while at least half were, down below that; nothing to check without kiosks."""
+    """From the fleet's heartbeats: up while at most SILENT_SHARE_DEGRADED of the kiosks in service
+    were not heard from in the kiosks' window (the reason still names them), degraded up to
+    SILENT_SHARE_DOWN, down beyond; nothing to check without kiosks in service."""
     fleet = fleet_health(now=now)
     if fleet.registered == 0:
         return None
@@ -94,10 +107,13 @@ def check_kiosks(now: datetime) -> Outcome | None:
         minutes=fleet.window_minutes,
         codes=", ".join(fleet.not_seen[:10]),
     )
-    return Outcome(State.DEGRADED if fleet.seen * 2 >= fleet.registered else State.DOWN, None, reason)
+    silent = len(fleet.not_seen) / fleet.registered
+    if silent > SILENT_SHARE_DOWN:
+        return Outcome(State.DOWN, None, reason)
+    return Outcome(State.DEGRADED if silent > SILENT_SHARE_DEGRADED else State.UP, None, reason)
 
 
-def _outbox(channel: str, now: datetime) -> Outcome:
+def _pending(channel: str, now: datetime) -> Outcome:
     """Judged from the pending rows only (a partial index keeps them cheap to find)."""
     figures = Notification.objects.filter(status=NotificationStatus.PENDING, channel=channel).aggregate(
         oldest=Min("created_at", filter=Q(attempts=0)), retrying=Count("pk", filter=Q(attempts__gt=0))
@@ -116,6 +132,40 @@ def _outbox(channel: str, now: datetime) -> Outcome:
         retrying=retrying,
     )
     return Outcome(State.DOWN if stopped else State.DEGRADED, None, reason)
+
+
+def _given_up(channel: str, now: datetime) -> Outcome:
+    """Judged from the messages finished in the last FAILED_WINDOW: how many were given up on
+    against how many were sent. The sent ones are counted only as far as the share needs (a busy
+    outbox sends many an hour); at scale both counts want partial indexes on the notifications'
+    finished rows, which the notifications app does not have yet (docs/status.md)."""
+    since = now - FAILED_WINDOW
+    # A message given up on keeps the time of its last attempt in next_attempt_at (notifications.tasks).
+    failed = Notification.objects.filter(
+        status=NotificationStatus.FAILED, channel=channel, next_attempt_at__gt=since
+    ).count()
+    if failed < FAILED_AT_LEAST:
+        return Outcome(State.UP)
+    # With this many sent the share is at most FAILED_SHARE_DEGRADED whatever the rest: up.
+    enough = math.ceil(failed / FAILED_SHARE_DEGRADED) - failed
+    sent = Notification.objects.filter(status=NotificationStatus.SENT, channel=channel, sent_at__gt=since)[
+        :enough
+    ].count()
+    share = failed / (failed + sent)
+    if share <= FAILED_SHARE_DEGRADED:
+        return Outcome(State.UP)
+    reason = in_both_languages(
+        _("%(failed)s of the last hour's %(finished)s messages could not be sent, after every attempt."),
+        failed=failed,
+        finished=failed + sent,
+    )
+    return Outcome(State.DOWN if share > FAILED_SHARE_DOWN else State.DEGRADED, None, reason)
+
+
+def _outbox(channel: str, now: datetime) -> Outcome:
+    """The worse of what the pending messages and the recently given-up ones say."""
+    pending, given_up = _pending(channel, now), _given_up(channel, now)
+    return given_up if SEVERITY[given_up.state] > SEVERITY[pending.state] else pending
 
 
 def _timed_gateway(name: Promise, call: Callable[[], object]) -> Outcome | None:
@@ -176,3 +226,6 @@ CHECKS: dict[str, Check] = {
     Component.EMAIL: check_email,
     Component.PAYMENTS: check_payments,
 }
+# Checks that only make HTTP requests to the public site, and touch no database: they run side by
+# side, each in its own thread (recording.run_checks).
+OVER_HTTP = frozenset({Component.PORTAL, Component.API, Component.MOBILE, Component.OPEN311})

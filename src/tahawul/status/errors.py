@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tahawul.core.errors import DomainError
 from tahawul.core.text import LocalizedText
+from tahawul.status.models import Incident
 
 
 class InvalidIncident(DomainError):
@@ -33,3 +34,16 @@ class StaleIncident(DomainError):
         "here is how it stands now."
     )
     status = 409
+
+
+class OpenedAMomentAgo(DomainError):
+    """The same person opened the same incident (title and components) a moment ago: a double
+    click, or the form sent again. ``incident`` is the one opened then."""
+
+    code = "opened_a_moment_ago"
+    message = _("You opened this incident a moment ago, and it is on the status page. It was not opened twice.")
+    status = 409
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__()
+        self.incident = incident

@@ -19,13 +19,14 @@ from tahawul.feedback.cases import is_authority_staff
 from tahawul.feedback.models import Case, CaseKind
 from tahawul.identity.models import User
 from tahawul.identity.selectors import NotFound
-from tahawul.status.errors import InvalidIncident, NotInThisState, StaleIncident
+from tahawul.status.errors import InvalidIncident, NotInThisState, OpenedAMomentAgo, StaleIncident
 from tahawul.status.models import (
-    CHANNEL_OF_COMPONENT,
+    CHANNELS_OF_COMPONENT,
     ONGOING_STATUSES,
     OPEN_STATUSES,
     AffectedComponent,
     Component,
+    ComponentHealth,
     Incident,
     IncidentCase,
     IncidentStatus,
@@ -33,7 +34,7 @@ from tahawul.status.models import (
     Origin,
     State,
 )
-from tahawul.status.notifying import tell_reporters
+from tahawul.status.notifying import tell_reporters_task
 from tahawul.status.wording import in_both_languages
 
 audit = logging.getLogger("tahawul.audit")
@@ -43,16 +44,18 @@ MESSAGE_MAX_CHARS = 5000
 # Technical problems reported this long before an incident began are taken to be about it too.
 CASES_BEFORE = timedelta(hours=2)
 IMPACTS = (State.DEGRADED, State.DOWN)
+# The same person opening the same incident again within this is a double click, not a new one.
+OPENED_TWICE_WITHIN = timedelta(minutes=1)
 
 
 # --- proposed by the platform --------------------------------------------------------------------
 
 
-def _is_covered(component: str, *, since: datetime) -> bool:
-    """Whether an incident already speaks for ``component``'s trouble since ``since``: one still
-    open, or one that ended (resolved or dismissed) after it. Then nothing more is proposed."""
+def is_covered(components: Iterable[str], *, since: datetime) -> bool:
+    """Whether an incident about one of ``components`` already speaks for trouble since ``since``:
+    one still open, or one that ended (resolved or dismissed) after it. Then nothing more is proposed."""
     return (
-        Incident.objects.filter(affected__component=component)
+        Incident.objects.filter(affected__component__in=list(components))
         .filter(Q(status__in=OPEN_STATUSES) | Q(ended_at__gte=since))
         .exists()
     )
@@ -66,7 +69,7 @@ def propose_incident(
     None when an incident already covers it. For the platform's own watches, which call it with
     the component's ComponentHealth row locked; the database refuses a second open proposal for
     one component in any case. Links the technical-problem cases already reported."""
-    if _is_covered(component, since=started_at):
+    if is_covered([component], since=started_at):
         return None
     now = timezone.now()
     try:
@@ -104,17 +107,24 @@ def open_incident(
     status: str = IncidentStatus.INVESTIGATING,
 ) -> Incident:
     """Staff of the authority tell the public about a problem they know of. Raises NotFound for
-    anyone else, InvalidIncident (nothing saved) for bad input. Links the technical-problem cases
+    anyone else, InvalidIncident (nothing saved) for bad input, OpenedAMomentAgo when the same
+    person opened the same title about the same components within OPENED_TWICE_WITHIN (a double
+    click: nothing saved, the error names that incident). Links the technical-problem cases
     reported about the affected channels in the last CASES_BEFORE."""
     _check_staff(actor, "open")
     errors = _check_texts(title=title, message=message)
-    if not components or any(component not in Component.values for component in components):
-        errors["components"] = in_both_languages(_("Choose the parts of the service that are affected."))
+    _check_components(errors, components)
     _check_choices(errors, status=status, impact=impact)
     if errors:
         raise InvalidIncident(errors)
+    parts = _in_order(components)
     now = timezone.now()
     with transaction.atomic():
+        # One person's openings queue on their row, so the second of a double click sees the first.
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+        twin = _opened_a_moment_ago(actor, parts, title, now)
+        if twin is not None:
+            raise OpenedAMomentAgo(twin)
         incident = Incident.objects.create(
             title_ar=title.ar,
             title_en=title.en,
@@ -126,12 +136,21 @@ def open_incident(
             opened_by=actor,
             updated_at=now,
         )
-        AffectedComponent.objects.bulk_create(
-            AffectedComponent(incident=incident, component=component) for component in dict.fromkeys(components)
-        )
-        _record(incident, actor=actor, status=status, message=message, public=True)
+        AffectedComponent.objects.bulk_create(AffectedComponent(incident=incident, component=part) for part in parts)
+        _record(incident, actor=actor, status=status, message=message, public=True, impact=impact, components=parts)
         link_cases(incident, until=now)
     return incident
+
+
+def _opened_a_moment_ago(actor: User, parts: list[str], title: LocalizedText, now: datetime) -> Incident | None:
+    recent = Incident.objects.filter(
+        origin=Origin.STAFF,
+        opened_by=actor,
+        opened_at__gte=now - OPENED_TWICE_WITHIN,
+        title_ar=title.ar,
+        title_en=title.en,
+    ).prefetch_related("affected")
+    return next((found for found in recent if _in_order(row.component for row in found.affected.all()) == parts), None)
 
 
 def confirm_incident(
@@ -155,7 +174,7 @@ def confirm_incident(
     with transaction.atomic():
         current = _locked(incident, expected_revision, allowed=(IncidentStatus.PROPOSED,))
         _write(current, status=status, impact=impact, title_ar=title.ar, title_en=title.en)
-        _record(current, actor=actor, status=status, message=message, public=True)
+        _record(current, actor=actor, status=status, message=message, public=True, impact=impact)
         link_cases(current, until=timezone.now())
     return current
 
@@ -177,20 +196,42 @@ def dismiss_incident(
 
 
 def post_update(
-    *, incident: Incident, actor: User, status: str, message: LocalizedText, expected_revision: int | None = None
+    *,
+    incident: Incident,
+    actor: User,
+    status: str,
+    message: LocalizedText,
+    components: Sequence[str] | None = None,
+    impact: str | None = None,
+    expected_revision: int | None = None,
 ) -> Incident:
     """Tell the public how the work stands (investigating, cause identified, fixed and watching),
-    in both languages. Raises NotFound, StaleIncident, NotInThisState (proposed or ended),
-    InvalidIncident."""
+    in both languages; with ``components`` or ``impact``, also change what is affected or how
+    badly (the update records what it changed, and the linked cases follow the components: those
+    about channels no longer affected are unlinked, those about new ones linked). Raises NotFound,
+    StaleIncident, NotInThisState (proposed or ended), InvalidIncident."""
     _check_staff(actor, "update")
     errors = _check_texts(message=message)
-    _check_choices(errors, status=status)
+    if components is not None:
+        _check_components(errors, components)
+    _check_choices(errors, status=status, impact=impact)
     if errors:
         raise InvalidIncident(errors)
     with transaction.atomic():
         current = _locked(incident, expected_revision, allowed=ONGOING_STATUSES)
-        _write(current, status=status)
-        _record(current, actor=actor, status=status, message=message, public=True)
+        before = _in_order(current.affected.values_list("component", flat=True))
+        parts = _in_order(components) if components is not None and _in_order(components) != before else []
+        impact = impact if impact is not None and impact != current.impact else ""
+        _write(current, status=status, **({"impact": impact} if impact else {}))
+        if parts:
+            current.affected.exclude(component__in=parts).delete()
+            AffectedComponent.objects.bulk_create(
+                AffectedComponent(incident=current, component=part) for part in parts if part not in before
+            )
+            IncidentCase.objects.filter(incident=current, notified_at__isnull=True).exclude(
+                case__channel_concerned__in=channels_of(parts)
+            ).delete()
+        _record(current, actor=actor, status=status, message=message, public=True, impact=impact, components=parts)
         link_cases(current, until=timezone.now())
     return current
 
@@ -198,11 +239,13 @@ def post_update(
 def resolve_incident(
     *, incident: Incident, actor: User, message: LocalizedText, expected_revision: int | None = None
 ) -> Incident:
-    """End a confirmed incident with a last message in both languages, and tell everyone who
-    reported a technical problem with an affected channel during it (or in the CASES_BEFORE
-    before it) that it is over: one notification per case, in the case's language, by the channel
-    its filer chose, written to the outbox in this transaction. Raises NotFound, StaleIncident,
-    NotInThisState (proposed or ended), InvalidIncident."""
+    """End a confirmed incident with a last message in both languages, and queue the telling of
+    everyone who reported a technical problem with an affected channel during it (or in the
+    CASES_BEFORE before it) that it is over: one notification per case, in the case's language,
+    by the channel its filer chose, written by a background task after this commits
+    (status.notifying). The affected components' runs of failed checks start again, so checks
+    still failing propose a new incident. Raises NotFound, StaleIncident, NotInThisState (proposed
+    or ended), InvalidIncident."""
     _check_staff(actor, "resolve")
     errors = _check_texts(message=message)
     if errors:
@@ -213,20 +256,26 @@ def resolve_incident(
         link_cases(current, until=now)
         _write(current, status=IncidentStatus.RESOLVED, ended_at=now)
         _record(current, actor=actor, status=IncidentStatus.RESOLVED, message=message, public=True)
-        tell_reporters(current, message=message)
+        ComponentHealth.objects.filter(component__in=current.affected.values("component")).update(
+            failing_streak=0, failing_since=None
+        )
+        tell_reporters_task.enqueue()  # the database backend commits it with the resolution
     return current
 
 
 # --- the cases an incident explains --------------------------------------------------------------
 
 
+def channels_of(components: Iterable[str]) -> set[str]:
+    """The channels whose technical-problem reports may be about one of ``components``."""
+    return set().union(*(CHANNELS_OF_COMPONENT[component] for component in components))
+
+
 def link_cases(incident: Incident, *, until: datetime) -> int:
-    """Link the technical-problem cases about the affected channels filed from CASES_BEFORE before
-    the incident began until ``until``; idempotent. Returns how many were newly linked."""
-    components = incident.affected.values_list("component", flat=True)
-    channels = [CHANNEL_OF_COMPONENT[component] for component in components if component in CHANNEL_OF_COMPONENT]
-    if not channels:
-        return 0
+    """Link the technical-problem cases about the affected components' channels filed from
+    CASES_BEFORE before the incident began until ``until``; idempotent. Returns how many were
+    newly linked."""
+    channels = channels_of(incident.affected.values_list("component", flat=True))
     already = IncidentCase.objects.filter(incident=incident).values("case_id")
     found = list(
         Case.objects.filter(
@@ -252,6 +301,17 @@ def _check_staff(actor: User, action: str) -> None:
     if not is_authority_staff(actor):
         audit.warning("refused %s of an incident by %s: not authority staff", action, actor.pk)
         raise NotFound()
+
+
+def _check_components(errors: dict[str, LocalizedText], components: Sequence[str]) -> None:
+    if not components or any(component not in Component.values for component in components):
+        errors["components"] = in_both_languages(_("Choose the parts of the service that are affected."))
+
+
+def _in_order(components: Iterable[str]) -> list[str]:
+    """Each component once, in the order of Component."""
+    chosen = set(components)
+    return [component for component in Component.values if component in chosen]
 
 
 def _check_choices(errors: dict[str, LocalizedText], *, status: str, impact: str | None = None) -> None:
@@ -314,6 +374,8 @@ def _record(
     message: LocalizedText | None = None,
     note: str = "",
     public: bool,
+    impact: str = "",
+    components: Sequence[str] = (),
 ) -> IncidentUpdate:
     return IncidentUpdate.objects.create(
         incident=incident,
@@ -324,4 +386,6 @@ def _record(
         message_en=message.en if message else "",
         note=note,
         public=public,
+        impact=impact,
+        components=list(components),
     )

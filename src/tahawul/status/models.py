@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tahawul.core.choices import Channel
+from tahawul.core.choices import DIGITAL_CHANNELS, Channel
 from tahawul.core.history import AppendOnly
 from tahawul.core.text import localized_attribute
 
@@ -31,13 +31,23 @@ class Component(models.TextChoices):
     PAYMENTS = "payments", _("Online payment")
 
 
-# The channel a technical-problem case names (Case.channel_concerned) for each component people
-# report problems with; the others (SMS, payment...) are reached through one of these.
-CHANNEL_OF_COMPONENT: dict[str, str] = {
-    Component.PORTAL: Channel.WEB,
-    Component.MOBILE: Channel.MOBILE,
-    Component.KIOSKS: Channel.KIOSK,
-    Component.OPEN311: Channel.OPEN311,
+# The channels a technical-problem case names (Case.channel_concerned) when its problem may be
+# this component's: a report names where the person was, not the part that failed. The API serves
+# the mobile app and Open311 clients; payment is made on the portal, the app and kiosks; a missing
+# SMS or email is reported wherever the person was (docs/status.md).
+CHANNELS_OF_COMPONENT: dict[str, frozenset[str]] = {
+    Component.PORTAL: frozenset({Channel.WEB}),
+    Component.API: frozenset({Channel.MOBILE, Channel.OPEN311}),
+    Component.MOBILE: frozenset({Channel.MOBILE}),
+    Component.KIOSKS: frozenset({Channel.KIOSK}),
+    Component.OPEN311: frozenset({Channel.OPEN311}),
+    Component.PAYMENTS: frozenset({Channel.WEB, Channel.MOBILE, Channel.KIOSK}),
+    Component.SMS: DIGITAL_CHANNELS,
+    Component.EMAIL: DIGITAL_CHANNELS,
+}
+# The component that is the channel itself, which a spike of reports about the channel points at.
+COMPONENT_OF_CHANNEL: dict[str, str] = {
+    next(iter(channels)): component for component, channels in CHANNELS_OF_COMPONENT.items() if len(channels) == 1
 }
 
 
@@ -45,6 +55,10 @@ class State(models.TextChoices):
     UP = "up", _("Working")
     DEGRADED = "degraded", _("Slow or partly working")
     DOWN = "down", _("Not working")
+
+
+# How bad each state is, for taking the worse of two (the status page ranks "no recent check" at 1).
+SEVERITY: dict[str, int] = {State.UP: 0, State.DEGRADED: 2, State.DOWN: 3}
 
 
 class ComponentHealth(models.Model):
@@ -109,6 +123,9 @@ class UptimeDay(models.Model):
     up = models.PositiveIntegerField(default=0)
     degraded = models.PositiveIntegerField(default=0)
     down = models.PositiveIntegerField(default=0)
+    # Runs that found nothing to check (no kiosk in service, no payment provider): the worker was
+    # running, so these minutes are covered, but they say nothing about uptime.
+    nothing_to_check = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["component", "day"], name="uptime_day_component")]
@@ -220,6 +237,9 @@ class IncidentUpdate(AppendOnly):
     message_en = models.TextField(blank=True)
     public = models.BooleanField(default=False)
     note = models.TextField(blank=True, help_text="For staff only, in the language it was typed in")
+    # What the step set about the incident's reach, when it set it (blank or empty: unchanged).
+    impact = models.CharField(max_length=10, choices=State.choices, blank=True, help_text="The effect it set")
+    components = models.JSONField(default=list, blank=True, help_text="The affected components it set")
 
     message = localized_attribute("message")
 
@@ -242,6 +262,12 @@ class IncidentCase(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "case"], name="incident_case_once")]
+        indexes = [
+            # What the reporters' task has still to do (tahawul.status.notifying).
+            models.Index(
+                fields=["incident"], condition=models.Q(notified_at__isnull=True), name="incident_case_to_tell"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.case_id}"

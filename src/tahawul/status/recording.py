@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.core.counters import add_to_counter
-from tahawul.status.checks import CHECKS
+from tahawul.status.checks import CHECKS, OVER_HTTP
 from tahawul.status.incidents import propose_incident
 from tahawul.status.models import CheckResult, Component, ComponentHealth, Origin, State, UptimeDay
 from tahawul.status.outcomes import Outcome
@@ -24,7 +25,7 @@ from tahawul.status.wording import in_both_languages
 log = logging.getLogger(__name__)
 
 # A worker that takes a component's check holds it this long: shorter than the minute between
-# runs, longer than any check can take (each HTTP request has its own timeout).
+# runs, longer than any check can take (each HTTP request has its own deadline).
 CLAIM_FOR = timedelta(seconds=50)
 PRUNE_CHUNK = 5_000
 
@@ -107,20 +108,44 @@ def _outcome_of(component: str, now: datetime) -> Outcome | None:
         return Outcome(State.DOWN, None, reason)
 
 
+def _outcome_in_a_thread(component: str, now: datetime) -> Outcome | None:
+    try:
+        return _outcome_of(component, now)
+    finally:
+        connections.close_all()  # this thread's own, should anything in the check have opened one
+
+
+def _outcomes(components: list[str], now: datetime) -> dict[str, Outcome | None]:
+    """Each component's outcome: the web checks side by side, each in its own thread (a site that
+    does not answer costs one deadline, not one per check), the others meanwhile in this thread,
+    which holds the database connection they read."""
+    remote = [component for component in components if component in OVER_HTTP]
+    with ThreadPoolExecutor(max_workers=max(len(remote), 1), thread_name_prefix="status-check") as pool:
+        running = {component: pool.submit(_outcome_in_a_thread, component, now) for component in remote}
+        found = {component: _outcome_of(component, now) for component in components if component not in running}
+        found.update({component: future.result() for component, future in running.items()})
+    return found
+
+
 def run_checks(*, now: datetime | None = None, components: Iterable[str] | None = None) -> dict[str, str]:
     """Run every component's check (or those of ``components``) not already run by another worker
-    in the last CLAIM_FOR, and record each outcome. Returns component → the state found, "busy"
-    (another worker has it) or "nothing to check". Idempotent within an interval, as periodic tasks
-    must be. Checks run one after another; the HTTP ones wait at most TAHAWUL_STATUS_HTTP_TIMEOUT
-    per request."""
+    in the last CLAIM_FOR, and record each outcome; a check with nothing to check counts as run in
+    its day's coverage. Returns component → the state found, "busy" (another worker has it) or
+    "nothing to check". Idempotent within an interval, as periodic tasks must be. The web checks
+    run side by side, each request within TAHAWUL_STATUS_HTTP_TIMEOUT."""
     now = now or timezone.now()
+    wanted = list(components or CHECKS)
+    claimed = [component for component in wanted if _claim(component, now)]
+    outcomes = _outcomes(claimed, now)
     found = {}
-    for component in components or CHECKS:
-        if not _claim(component, now):
+    for component in wanted:
+        if component not in outcomes:
             found[component] = "busy"
             continue
-        outcome = _outcome_of(component, now)
+        outcome = outcomes[component]
         if outcome is None:
+            day = {"component": component, "day": timezone.localdate(now)}
+            add_to_counter(UptimeDay, day, {"nothing_to_check": 1})
             found[component] = "nothing to check"
             continue
         record_result(component=component, outcome=outcome, at=now)

@@ -3,6 +3,7 @@ number of queries whatever the history) and the authority staff's, behind their 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,6 +19,8 @@ from tahawul.identity.selectors import NotFound
 from tahawul.status.models import (
     ONGOING_STATUSES,
     PUBLIC_STATUSES,
+    SEVERITY,
+    AffectedComponent,
     CheckResult,
     Component,
     ComponentHealth,
@@ -27,7 +30,7 @@ from tahawul.status.models import (
     State,
     UptimeDay,
 )
-from tahawul.status.uptime import DayUptime, PeriodUptime, over_period
+from tahawul.status.uptime import CHECKS_A_DAY, DayUptime, PeriodUptime, over_period
 
 HISTORY_DAYS = 90
 # The checks run every minute: a state older than this is not current, whatever it said.
@@ -41,6 +44,8 @@ RECENT_ENDED = 20
 class ComponentStatus:
     component: str
     label: Promise
+    # The worse of the latest check (UNKNOWN when none lately) and the effect of any ongoing
+    # incident naming the component: staff who say it is down know better than a passing check.
     state: str  # a State value, or UNKNOWN
     checked_at: datetime | None
     days: list[DayUptime]  # HISTORY_DAYS of them, oldest first, today last
@@ -63,36 +68,81 @@ class StatusOverview:
         return UNKNOWN if states == {UNKNOWN} else State.UP
 
 
-def status_overview(*, now: datetime | None = None, days: int = HISTORY_DAYS) -> StatusOverview:
-    """Every component's current state and its uptime on each of the last ``days`` local days
-    (today included), for anyone. Two queries: the health rows and the roll-ups."""
+_SEVERITY: dict[str, int] = {**SEVERITY, UNKNOWN: 1}
+
+
+def _worse(first: str, second: str) -> str:
+    return max(first, second, key=_SEVERITY.__getitem__)
+
+
+def _ongoing_effects(components: Sequence[str]) -> dict[str, str]:
+    """Component → the worst effect of the ongoing (confirmed, unresolved) incidents naming it."""
+    effects: dict[str, str] = {}
+    rows = AffectedComponent.objects.filter(incident__status__in=ONGOING_STATUSES, component__in=components)
+    for component, impact in rows.values_list("component", "incident__impact"):
+        effects[component] = _worse(effects.get(component, State.UP), impact)
+    return effects
+
+
+def _minutes_so_far(now: datetime) -> int:
+    local = timezone.localtime(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((local - midnight).total_seconds() // 60))
+
+
+def status_overview(
+    *, now: datetime | None = None, days: int = HISTORY_DAYS, components: Sequence[str] | None = None
+) -> StatusOverview:
+    """Every component's current state (or only those of ``components``) and its uptime and
+    coverage on each of the last ``days`` local days (today included, expected to have had a
+    check each minute so far), for anyone. Three queries whatever the history: the health rows,
+    the ongoing incidents' effects and the roll-ups."""
     now = now or timezone.now()
     end = timezone.localdate(now)
     start = end - timedelta(days=days - 1)
-    health = {row.component: row for row in ComponentHealth.objects.all()}
+    wanted = list(Component) if components is None else [Component(component) for component in components]
+    health = {row.component: row for row in ComponentHealth.objects.filter(component__in=wanted)}
+    effects = _ongoing_effects(wanted)
+    expected = {end: _minutes_so_far(now)}
     counted: dict[tuple[str, date], DayUptime] = {
-        (row.component, row.day): DayUptime(day=row.day, up=row.up, degraded=row.degraded, down=row.down)
-        for row in UptimeDay.objects.filter(day__gte=start, day__lte=end)
+        (row.component, row.day): DayUptime(
+            day=row.day,
+            up=row.up,
+            degraded=row.degraded,
+            down=row.down,
+            nothing_to_check=row.nothing_to_check,
+            expected=expected.get(row.day, CHECKS_A_DAY),
+        )
+        for row in UptimeDay.objects.filter(component__in=wanted, day__gte=start, day__lte=end)
     }
-    components = []
-    for component in Component:
+    listed = []
+    for component in wanted:
         row = health.get(component)
         current = bool(row and row.state and row.checked_at and row.checked_at >= now - STALE_AFTER)
-        series = [
-            counted.get((component, start + timedelta(days=offset)), DayUptime(day=start + timedelta(days=offset)))
-            for offset in range(days)
-        ]
-        components.append(
+        checked = row.state if row and current else UNKNOWN
+        series = []
+        for offset in range(days):
+            day = start + timedelta(days=offset)
+            series.append(counted.get((component, day)) or DayUptime(day=day, expected=expected.get(day, CHECKS_A_DAY)))
+        listed.append(
             ComponentStatus(
                 component=component.value,
                 label=component.label,
-                state=row.state if row and current else UNKNOWN,
+                state=_worse(checked, effects.get(component, State.UP)),
                 checked_at=row.checked_at if row else None,
                 days=series,
                 period=over_period(series),
             )
         )
-    return StatusOverview(components=components, start=start, end=end)
+    return StatusOverview(components=listed, start=start, end=end)
+
+
+def component_status(component: str, *, now: datetime | None = None) -> ComponentStatus:
+    """One component's state and days, as on the status page; NotFound for a component that does
+    not exist. For anyone."""
+    if component not in Component.values:
+        raise NotFound()
+    return status_overview(now=now, components=[component]).components[0]
 
 
 def _with_public_parts(rows: QuerySet[Incident]) -> QuerySet[Incident]:

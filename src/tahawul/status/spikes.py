@@ -3,7 +3,10 @@ people often notice a problem the checks do not see (one page, one phone model, 
 
 A channel spikes when, in the last hour, at least TAHAWUL_STATUS_SPIKE_MIN_CASES technical problems
 were reported about it, and so many would happen by chance less than once in a thousand hours at
-its usual rate (a Poisson tail; the usual rate is the mean per hour over the 28 days before).
+its usual rate (a Poisson tail; the usual rate is the mean per hour over the 28 days before). The
+spike points at the component that is the channel itself (COMPONENT_OF_CHANNEL), unless an
+incident about any component serving the channel already explains the reports (CHANNELS_OF_COMPONENT):
+an incident about the API, payment or SMS links the same reports, and its reporters are told.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.feedback.models import Case, CaseKind
-from tahawul.status.incidents import propose_incident
-from tahawul.status.models import CHANNEL_OF_COMPONENT, Component, Incident, Origin, State
+from tahawul.status.incidents import is_covered, propose_incident
+from tahawul.status.models import CHANNELS_OF_COMPONENT, COMPONENT_OF_CHANNEL, Component, Incident, Origin, State
 from tahawul.status.recording import locked_health
 from tahawul.status.wording import in_both_languages
 
@@ -53,6 +56,7 @@ def poisson_tail(count: int, rate: float) -> float:
 
 @dataclass(frozen=True)
 class Spike:
+    channel: str
     component: str
     count: int
     usual_per_hour: float
@@ -64,7 +68,7 @@ def _technical(since: datetime, until: datetime) -> dict[str, tuple[int, datetim
     rows = (
         Case.objects.filter(
             kind=CaseKind.TECHNICAL,
-            channel_concerned__in=CHANNEL_OF_COMPONENT.values(),
+            channel_concerned__in=COMPONENT_OF_CHANNEL.keys(),
             created_at__gt=since,
             created_at__lte=until,
         )
@@ -83,24 +87,33 @@ def find_spikes(now: datetime) -> list[Spike]:
     before = _technical(now - WINDOW - BASELINE, now - WINDOW)
     hours = BASELINE / WINDOW
     spikes = []
-    for component, channel in CHANNEL_OF_COMPONENT.items():
+    for channel, component in COMPONENT_OF_CHANNEL.items():
         count, first = recent.get(channel, (0, None))
         usual = before.get(channel, (0, None))[0] / hours
         if count >= settings.TAHAWUL_STATUS_SPIKE_MIN_CASES and first and poisson_tail(count, usual) < SPIKE_CHANCE:
-            spikes.append(Spike(component=component, count=count, usual_per_hour=usual, first_at=first))
+            spikes.append(
+                Spike(channel=channel, component=component, count=count, usual_per_hour=usual, first_at=first)
+            )
     return spikes
+
+
+def _serving(channel: str) -> list[str]:
+    """The components whose trouble people report as a problem with ``channel``."""
+    return [component for component, channels in CHANNELS_OF_COMPONENT.items() if channel in channels]
 
 
 def watch_case_spikes(*, now: datetime | None = None) -> list[Incident]:
     """Propose an incident for each channel whose technical-problem reports spike, unless an
-    incident already covers the last hour; the reports are linked to it. Idempotent (a periodic
-    task). Returns the incidents proposed."""
+    incident about a component serving the channel already covers the spike; the reports are
+    linked to it. Idempotent (a periodic task). Returns the incidents proposed."""
     now = now or timezone.now()
     proposed = []
     for spike in find_spikes(now):
         label = Component(spike.component).label
         with transaction.atomic():
             locked_health(spike.component)
+            if is_covered(_serving(spike.channel), since=spike.first_at):
+                continue
             incident = propose_incident(
                 component=spike.component,
                 origin=Origin.CASES,

@@ -2,8 +2,11 @@
 
 A day's uptime is the share of that day's checks that found the component working, a degraded
 check counting half: it was reachable, but not as people should get it. A day without checks has
-no uptime at all ("no data"), never 100 %. A period's uptime pools its days' checks, so a day with
-few checks weighs little; days without data are left out and said to be.
+no uptime at all ("no data"), never 100 %. A day's coverage is the share of the runs expected
+(one a minute) that ran, a run that found nothing to check included: a day when the checks
+stopped for hours is only partly covered (``is_partial``), since nobody knows how the component
+did while nothing looked. A period's uptime pools its days' checks, so a day with few checks
+weighs little; days without data are left out and said to be.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from datetime import date
 DEGRADED_WEIGHT = 0.5
 GOOD_FROM = 0.995  # about seven minutes down in a day of checks every minute
 FAIR_FROM = 0.95
+CHECKS_A_DAY = 24 * 60  # one a minute; Bahrain keeps no summer time, so every local day has 1,440 minutes
+COVERED_FROM = 0.95  # below this share of the expected runs a day is only partly covered
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class DayUptime:
     up: int = 0
     degraded: int = 0
     down: int = 0
+    nothing_to_check: int = 0  # runs that found nothing to check: covered, but no uptime
+    expected: int = CHECKS_A_DAY  # the runs the day should have had (today: the minutes so far)
 
     @property
     def checks(self) -> int:
@@ -31,6 +38,17 @@ class DayUptime:
     @property
     def uptime(self) -> float | None:
         return uptime_of(self.up, self.degraded, self.down)
+
+    @property
+    def coverage(self) -> float:
+        """The share of the expected runs that ran (at most 1)."""
+        return min(1.0, (self.checks + self.nothing_to_check) / self.expected) if self.expected > 0 else 1.0
+
+    @property
+    def is_partial(self) -> bool:
+        """Whether fewer than COVERED_FROM of the expected runs ran: the figures are of part of the
+        day only. (The page's bars do not show it yet: grade keeps to its four values.)"""
+        return self.coverage < COVERED_FROM
 
     @property
     def grade(self) -> str:
