@@ -234,11 +234,13 @@ TAHAWUL_KIOSK_IDLE_WARNING_SECONDS = int(os.environ.get("TAHAWUL_KIOSK_IDLE_WARN
 TAHAWUL_KIOSK_HEARTBEAT_SECONDS = int(os.environ.get("TAHAWUL_KIOSK_HEARTBEAT_SECONDS", "60"))
 TAHAWUL_KIOSK_SEEN_MINUTES = int(os.environ.get("TAHAWUL_KIOSK_SEEN_MINUTES", "5"))  # "seen" for fleet health
 TAHAWUL_KIOSK_ENROLMENT_HOURS = int(os.environ.get("TAHAWUL_KIOSK_ENROLMENT_HOURS", "24"))
-# The one-time sign-in code: minutes valid, wrong tries, new codes on request, codes per ID per hour.
+# The one-time sign-in code: minutes valid, wrong tries, new codes on request, codes per ID per
+# clock hour, and codes one kiosk may send per clock hour whatever the numbers (SMS cost, enumeration).
 TAHAWUL_KIOSK_CODE_MINUTES = int(os.environ.get("TAHAWUL_KIOSK_CODE_MINUTES", "5"))
 TAHAWUL_KIOSK_CODE_ATTEMPTS = int(os.environ.get("TAHAWUL_KIOSK_CODE_ATTEMPTS", "5"))
 TAHAWUL_KIOSK_CODE_RESENDS = int(os.environ.get("TAHAWUL_KIOSK_CODE_RESENDS", "2"))
 TAHAWUL_KIOSK_CODES_PER_HOUR = int(os.environ.get("TAHAWUL_KIOSK_CODES_PER_HOUR", "5"))
+TAHAWUL_KIOSK_CODES_PER_KIOSK_PER_HOUR = int(os.environ.get("TAHAWUL_KIOSK_CODES_PER_KIOSK_PER_HOUR", "60"))
 
 # Where links in notifications and certificate QR codes point.
 TAHAWUL_PUBLIC_URL = os.environ.get("TAHAWUL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

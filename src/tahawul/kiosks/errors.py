@@ -57,3 +57,10 @@ class TooManyCodes(DomainError):
     code = "too_many_codes"
     message = _("We have sent too many codes for this number. Please try again in an hour.")
     status = 429
+
+
+class KioskCodesUsedUp(TooManyCodes):
+    # Says "this kiosk", not "this number": the kiosk's own hourly allowance is used up, whatever
+    # number is typed, so the answer tells nothing about the number or its account.
+    code = "kiosk_codes_used_up"
+    message = _("This kiosk has sent as many codes as it may this hour. Please try again later or ask at the counter.")

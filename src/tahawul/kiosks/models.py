@@ -78,7 +78,8 @@ class SignInChallenge(models.Model):
 
     Made the same way whether or not the number belongs to an account (``user`` empty: nobody
     receives that code), so the kiosk's answer never tells who has one. The code is kept only as a
-    keyed hash; the national ID only as a keyed hash too, to limit the codes sent for one number.
+    keyed hash; the national ID only as a keyed hash too, so that support can find the challenges
+    of one number without the number being stored.
     """
 
     token = models.CharField(max_length=43, unique=True, help_text="How the kiosk's session names it")
@@ -96,9 +97,28 @@ class SignInChallenge(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["subject_digest", "created_at"], name="challenge_subject_recent"),
             models.Index(fields=["expires_at"], name="challenge_expiry"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kiosk_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class HourlyCount(models.Model):
+    """How much of an hourly allowance one key (a national ID's keyed hash, a kiosk) has used in
+    one UTC clock hour; taken one at a time by ``limits.take_hourly_allowance``.
+
+    A row per key and hour rather than a count of other rows, so that taking the last unit is one
+    conditional UPDATE that two requests cannot both pass.
+    """
+
+    key = models.CharField(max_length=100)
+    hour = models.DateTimeField(help_text="The start of the UTC clock hour counted")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "hour"], name="hourly_count_key_hour")]
+        indexes = [models.Index(fields=["hour"], name="hourly_count_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.hour:%Y-%m-%d %H:00} {self.count}"
