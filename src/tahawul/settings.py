@@ -182,6 +182,8 @@ TAHAWUL_PERIODIC_TASKS = [
     ("tahawul.status.tasks.run_checks_task", 60),
     ("tahawul.status.tasks.watch_case_spikes_task", 300),
     ("tahawul.status.tasks.prune_check_results_task", 86400),
+    # Also queued by each resolution; this catches one a task backend outside the database lost.
+    ("tahawul.status.notifying.tell_reporters_task", 300),
     ("tahawul.kiosks.tasks.purge_sign_in_challenges_task", 3600),
     ("tahawul.webhooks.tasks.requeue_stalled", 300),
 ]

@@ -180,3 +180,24 @@ def test_an_action_the_page_does_not_offer_is_refused(authority: Staff) -> None:
     response = signed_in(authority.officer).post(f"/en/office/incidents/{incident.pk}/", {"do": "teleport"})
 
     assert response.status_code == 400 and "Choose one of the actions on the page." in text_of(response)
+
+
+def test_a_double_click_on_open_shows_the_incident_opened_by_the_first(authority: Staff) -> None:
+    client = signed_in(authority.supervisor)
+    form = {
+        "components": ["portal"],
+        "impact": "down",
+        "status": "investigating",
+        "title_ar": "البوابة لا تعمل",
+        "title_en": "The portal is down",
+        "message_ar": "نعمل على إصلاحها.",
+        "message_en": "We are fixing it.",
+    }
+
+    first = client.post("/en/office/incidents/new/", form)
+    second = client.post("/en/office/incidents/new/", form, follow=True)
+
+    incident = Incident.objects.get()
+    assert first.status_code == 302
+    assert second.redirect_chain[-1][0] == f"/en/office/incidents/{incident.pk}/"
+    assert "You opened this incident a moment ago" in text_of(second)

@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 
 from tahawul.feedback.models import Case
+from tahawul.status import incidents
 from tahawul.status.models import Incident, IncidentStatus
 from tahawul.status.spikes import poisson_tail, watch_case_spikes
-from tests.status.conftest import Clock, technical
+from tests.applications.conftest import Staff
+from tests.status.conftest import Clock, both, opened, technical
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,21 @@ def test_a_few_reports_are_not_a_spike_however_quiet_the_channel(clock: Clock) -
 
     assert watch_case_spikes() == []
     assert not Incident.objects.exists()
+
+
+def test_a_spike_already_explained_by_an_incident_about_a_component_serving_the_channel_proposes_nothing(
+    authority: Staff, clock: Clock
+) -> None:
+    api = opened(authority.officer, "api", title="The API is down")  # the app reads the API
+    reports = reports_in_the_last_hour(clock, 6, channel="mobile")
+
+    assert watch_case_spikes() == []
+    assert not Incident.objects.filter(status=IncidentStatus.PROPOSED).exists()
+    incidents.post_update(incident=api, actor=authority.officer, status="identified", message=both("ب", "b"))
+    assert {case.pk for case in reports} <= set(api.case_links.values_list("case_id", flat=True))
+    assert [incident.proposed_for for incident in watch_case_spikes_on("kiosk", clock)] == ["kiosks"]
+
+
+def watch_case_spikes_on(channel: str, clock: Clock) -> list[Incident]:
+    reports_in_the_last_hour(clock, 6, channel=channel)
+    return watch_case_spikes()

@@ -147,3 +147,16 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_history(
 
     assert response.status_code == 200
     assert len(long_history) == len(short_history) <= 10
+
+
+def test_a_channel_staff_say_is_down_is_shown_down_though_its_checks_pass(
+    client: Client, authority: Staff, clock: Clock
+) -> None:
+    record_result(component="portal", outcome=Outcome(State.UP), at=clock.now)
+    record_result(component="api", outcome=Outcome(State.UP), at=clock.now)
+    opened(authority.officer, "portal", title="Payments fail")  # "not working"
+
+    page = text_of(client.get("/en/status/"))
+
+    assert "Some services are not working." in page
+    assert "Web portal Not working" in page and "JSON API Working" in page

@@ -5,16 +5,20 @@ data; and the daily roll-up moves with each recorded result, on the local (Bahra
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from tahawul.identity.selectors import NotFound
+from tahawul.status import incidents
 from tahawul.status.models import ComponentHealth, State, UptimeDay
 from tahawul.status.outcomes import Outcome
-from tahawul.status.recording import record_result
-from tahawul.status.selectors import UNKNOWN, status_overview
+from tahawul.status.recording import record_result, run_checks
+from tahawul.status.selectors import UNKNOWN, component_status, status_overview
 from tahawul.status.uptime import DayUptime, over_period
+from tests.applications.conftest import Staff
 from tests.feedback.conftest import BAHRAIN
-from tests.status.conftest import Clock
+from tests.status.conftest import Clock, both
 
 DAY = date(2026, 12, 1)
 
@@ -38,6 +42,17 @@ def test_a_day_without_checks_has_no_uptime() -> None:
     assert empty.checks == 0
     assert empty.uptime is None
     assert empty.grade == "no_data"
+
+
+def test_a_run_with_nothing_to_check_counts_as_covered_but_not_as_uptime() -> None:
+    idle = DayUptime(day=DAY, nothing_to_check=1440)  # no kiosk in service all day
+    half_idle = DayUptime(day=DAY, up=720, nothing_to_check=720)
+    worker_stopped = DayUptime(day=DAY, up=600)  # ten hours of checks, all up
+
+    assert idle.uptime is None and idle.grade == "no_data" and idle.coverage == 1.0 and not idle.is_partial
+    assert half_idle.uptime == 1.0 and half_idle.coverage == 1.0 and not half_idle.is_partial
+    assert worker_stopped.coverage == pytest.approx(600 / 1440) and worker_stopped.is_partial
+    assert over_period([idle, half_idle]).days_with_data == 1  # the idle day has no uptime to pool
 
 
 def test_a_period_pools_its_checks_and_leaves_out_the_days_without_data() -> None:
@@ -104,3 +119,50 @@ def test_a_state_not_checked_lately_is_not_shown_as_current(clock: Clock) -> Non
 
     assert (fresh.component, fresh.state) == ("portal", State.UP)
     assert stale.state == UNKNOWN
+
+
+@pytest.mark.django_db
+def test_runs_with_nothing_to_check_cover_today_so_far(clock: Clock, settings: Any) -> None:
+    settings.TAHAWUL_PAYMENT_PROVIDER = ""
+    for _ in range(3):
+        assert run_checks(components=["payments"]) == {"payments": "nothing to check"}
+        clock.advance(minutes=1)
+
+    payments = component_status("payments")
+    today = payments.days[-1]
+    assert (today.checks, today.nothing_to_check, today.uptime) == (0, 3, None)
+    assert today.expected == 10 * 60 + 3  # it is 10:03 in Bahrain: today has had 603 minutes
+    assert today.coverage == pytest.approx(3 / 603)
+    assert payments.days[-2].expected == 1440 and payments.period.uptime is None
+
+
+@pytest.mark.django_db
+def test_one_components_status_and_none_for_a_component_that_does_not_exist(clock: Clock) -> None:
+    record_result(component="sms", outcome=Outcome(State.DEGRADED), at=clock.now)
+
+    sms = component_status("sms")
+
+    assert (sms.component, sms.state, len(sms.days)) == ("sms", State.DEGRADED, 90)
+    assert (sms.days[-1].degraded, sms.period.uptime) == (1, 0.5)
+    with pytest.raises(NotFound):
+        component_status("teleport")
+
+
+@pytest.mark.django_db
+def test_an_ongoing_incident_makes_the_state_at_least_as_bad_as_staff_say(authority: Staff, clock: Clock) -> None:
+    record_result(component="portal", outcome=Outcome(State.UP), at=clock.now)
+    record_result(component="api", outcome=Outcome(State.DOWN), at=clock.now)
+    slow = incidents.open_incident(
+        actor=authority.officer,
+        components=["portal", "api", "email"],
+        impact=State.DEGRADED,
+        title=both("بطء", "Slow"),
+        message=both("نحقق.", "Looking."),
+    )
+
+    during = {item.component: item.state for item in status_overview().components}
+    incidents.resolve_incident(incident=slow, actor=authority.officer, message=both("انتهى.", "Over."))
+    after = {item.component: item.state for item in status_overview().components}
+
+    assert (during["portal"], during["api"], during["email"]) == (State.DEGRADED, State.DOWN, State.DEGRADED)
+    assert (after["portal"], after["api"], after["email"]) == (State.UP, State.DOWN, UNKNOWN)

@@ -27,7 +27,7 @@ from tahawul.backoffice.http import or_404, signed_in_user
 from tahawul.backoffice.incident_forms import ConfirmForm, DismissForm, OpenIncidentForm, ResolveForm, UpdateForm
 from tahawul.identity.models import User
 from tahawul.status import incidents, selectors
-from tahawul.status.errors import InvalidIncident, NotInThisState, StaleIncident
+from tahawul.status.errors import InvalidIncident, NotInThisState, OpenedAMomentAgo, StaleIncident
 from tahawul.status.models import Component, Incident, IncidentStatus
 
 NAV = {"entity": None, "several_entities": False}
@@ -81,6 +81,9 @@ def new_incident(request: HttpRequest) -> HttpResponse:
             )
         except InvalidIncident as error:
             errors = _field_errors(form, error)
+        except OpenedAMomentAgo as twice:  # a double click: show the one opened then
+            messages.info(request, str(twice.message))
+            return HttpResponseRedirect(reverse("backoffice:incident", kwargs={"pk": twice.incident.pk}))
         else:
             messages.success(request, _("The incident is on the status page."))
             return HttpResponseRedirect(reverse("backoffice:incident", kwargs={"pk": incident.pk}))
