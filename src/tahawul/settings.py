@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "tahawul.applications",
     "tahawul.feedback",
     "tahawul.status",
+    "tahawul.performance",
+    "tahawul.plans",
     "tahawul.insights",
     "tahawul.portal",
     "tahawul.backoffice",

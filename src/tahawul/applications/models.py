@@ -182,6 +182,58 @@ class CompletedDay(models.Model):
         return f"{self.service_id} {self.channel} {self.day}: {self.completed}"
 
 
+class ServiceMonth(models.Model):
+    """The counts the service KPIs are computed from, per service, channel and local month
+    (``month`` is its first day). Updated in the transaction of the write it counts.
+
+    ``started`` counts drafts begun in the month, once each however often they are resumed;
+    ``submitted`` counts those of them that were submitted, in the month they were begun, so
+    the completion rate of a month is its own drafts' (a draft never submitted stays counted as
+    not completed). ``completed`` and ``within_sla`` count applications that reached a final
+    state in the month, and of them those never past a state's SLA; ``complaints`` the
+    complaints about the service filed in the month (by the feedback app)."""
+
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("catalog.Entity", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    month = models.DateField()
+    started = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    within_sla = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "channel", "month"], name="service_month_cell")]
+        indexes = [models.Index(fields=["month", "entity"], name="service_month_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.channel} {self.month:%Y-%m}"
+
+
+class ProcessingMonth(models.Model):
+    """How many applications completed in a month took each number of working days from
+    submission to their final state: the histogram medians and 90th percentiles are read from."""
+
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("catalog.Entity", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    month = models.DateField()
+    working_days = models.PositiveSmallIntegerField()
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "channel", "month", "working_days"], name="processing_month_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "entity"], name="processing_month_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.channel} {self.month:%Y-%m} {self.working_days}d: {self.completed}"
+
+
 class IdempotencyRecord(models.Model):
     """The first answer to a request carrying an Idempotency-Key, written in the same
     transaction as what the request created, so a retry after any crash gets the same answer."""
