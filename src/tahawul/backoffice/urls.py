@@ -2,9 +2,13 @@ from django.urls import path
 
 from tahawul.backoffice import (
     case_views,
+    designer_urls,
     incident_views,
     integration_views,
     kiosk_views,
+    performance_urls,
+    plan_urls,
+    reengineering_urls,
     response_time_views,
     views,
     webhook_views,
@@ -12,7 +16,12 @@ from tahawul.backoffice import (
 
 app_name = "backoffice"
 
+# Each area keeps its own patterns (fixed first parts before the entity-code ones below).
 urlpatterns = [
+    *designer_urls.urlpatterns,
+    *reengineering_urls.urlpatterns,
+    *plan_urls.urlpatterns,
+    *performance_urls.urlpatterns,
     path("", views.home, name="home"),
     path("applications/<str:reference>/", views.application, name="application"),
     # The fixed case pages come before the one whose last part is a reference.

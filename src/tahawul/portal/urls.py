@@ -6,6 +6,7 @@ from tahawul.portal import (
     kiosk_rating_views,
     kiosk_sign_in_views,
     kiosk_views,
+    performance_urls,
     status_views,
     views,
 )
@@ -13,6 +14,7 @@ from tahawul.portal import (
 app_name = "portal"
 
 urlpatterns = [
+    *performance_urls.urlpatterns,  # public service performance and open data
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("entities/", views.entity_list, name="entities"),
