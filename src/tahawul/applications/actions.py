@@ -38,12 +38,14 @@ from tahawul.applications.models import (
     DocumentView,
     Event,
     Payment,
+    ProcessingMonth,
+    ServiceMonth,
 )
 from tahawul.applications.notifying import notify_applicant, notify_assignee, notify_supervisors
 from tahawul.applications.payments import provider
 from tahawul.applications.selectors import current_state, definition_of
 from tahawul.applications.webhook_events import emit_certificate_issued, emit_state_changed, emit_submitted
-from tahawul.core.calendar import add_working_days, deadline_after
+from tahawul.core.calendar import add_working_days, deadline_after, working_days_between
 from tahawul.core.choices import Channel
 from tahawul.core.counters import add_to_counter
 from tahawul.core.references import new_reference
@@ -98,6 +100,7 @@ def start_application(
             updated_at=now,
         )
         _record(application, actor=assisted_by or applicant, action="start", to_state=DRAFT)
+        _count_month(application, started=1)
     return application
 
 
@@ -370,6 +373,7 @@ def submit(*, application: Application, actor: User, expected_revision: int | No
         )
         notify_applicant(application, "application_submitted")
         emit_submitted(application)
+        _count_month(application, submitted=1)
     return application
 
 
@@ -438,6 +442,7 @@ def apply(*, applicant: User, service_code: str, channel: str, answers: Mapping[
                 )
             )
         events = Event.objects.bulk_create(events)
+        _count_month(application, started=1, submitted=int(submit_now))
         if submit_now:
             notify_applicant(application, "application_submitted")
             emit_submitted(application)
@@ -526,12 +531,7 @@ def perform(
         )
         target = workflow.states[transition.to]
         if target.final:
-            add_to_counter(
-                CompletedDay,
-                {"service_id": application.service_id, "channel": application.channel, "day": timezone.localdate(now)},
-                {"completed": 1},
-                entity_id=application.entity_id,
-            )
+            _count_completion(application, now=now)
         if target.issues is not None and target.outcome == "approved":
             emit_certificate_issued(application, _issue_certificate(application, target.issues))
         if target.actor == "applicant":
@@ -607,7 +607,9 @@ def sweep_sla(*, now: datetime | None = None) -> tuple[int, int]:
     warned = breached = 0
     for application in open_rows.filter(sla_breached=False, state_due_at__lt=now).select_related("service"):
         with transaction.atomic():
-            if Application.objects.filter(pk=application.pk, sla_breached=False).update(sla_breached=True):
+            if Application.objects.filter(pk=application.pk, sla_breached=False).update(
+                sla_breached=True, sla_missed=True
+            ):
                 _record(
                     application,
                     actor=None,
@@ -628,6 +630,46 @@ def sweep_sla(*, now: datetime | None = None) -> tuple[int, int]:
 # --- internals --------------------------------------------------------------------------------
 
 
+def _count_month(application: Application, **amounts: int) -> None:
+    """The KPI counters of the month the draft was begun in: a draft counts once, however
+    often it is resumed, and its submission counts in the same month, so a month's completion
+    rate is that of its own drafts."""
+    add_to_counter(
+        ServiceMonth,
+        {
+            "service_id": application.service_id,
+            "channel": application.channel,
+            "month": timezone.localdate(application.created_at).replace(day=1),
+        },
+        amounts,
+        entity_id=application.entity_id,
+    )
+
+
+def _count_completion(application: Application, *, now: datetime) -> None:
+    """A final state reached: counted for the day (satisfaction weights, take-up) and the month
+    (KPIs), with the working days it took since submission and whether every SLA was kept."""
+    today = timezone.localdate(now)
+    key = {"service_id": application.service_id, "channel": application.channel}
+    add_to_counter(CompletedDay, {**key, "day": today}, {"completed": 1}, entity_id=application.entity_id)
+    if application.submitted_at is None:
+        return
+    month = today.replace(day=1)
+    add_to_counter(
+        ServiceMonth,
+        {**key, "month": month},
+        {"completed": 1, "within_sla": int(not application.sla_missed)},
+        entity_id=application.entity_id,
+    )
+    days = min(working_days_between(timezone.localdate(application.submitted_at), today), 32_000)
+    add_to_counter(
+        ProcessingMonth,
+        {**key, "month": month, "working_days": days},
+        {"completed": 1},
+        entity_id=application.entity_id,
+    )
+
+
 def _enter(
     application: Application,
     definition: ServiceDefinition,
@@ -637,6 +679,10 @@ def _enter(
     **changes: Any,
 ) -> None:
     changes.update(_state_fields(definition, state_key, now))
+    # Leaving a state after its deadline misses its SLA, whether or not the sweep came by first.
+    late = application.state_due_at is not None and now > application.state_due_at
+    if late and not application.sla_missed:
+        changes["sla_missed"] = True
     _write(application, expected_revision or application.revision, **changes)
 
 

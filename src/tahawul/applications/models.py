@@ -45,6 +45,9 @@ class Application(models.Model):
     state_due_at = models.DateTimeField(null=True, blank=True)
     sla_warned = models.BooleanField(default=False)
     sla_breached = models.BooleanField(default=False)
+    sla_missed = models.BooleanField(
+        default=False, help_text="Some state's SLA was missed (kept across states, unlike sla_breached)"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True)
     correction_fields = models.JSONField(default=list, blank=True)

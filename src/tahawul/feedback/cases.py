@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tahawul.applications import documents as files
-from tahawul.applications.models import Application
+from tahawul.applications.models import Application, ServiceMonth
 from tahawul.catalog.models import Entity, Service
 from tahawul.core.calendar import deadline_after
 from tahawul.core.choices import Channel
+from tahawul.core.counters import add_to_counter
 from tahawul.core.references import new_reference, normalise_reference
 from tahawul.core.revisions import write_revision
 from tahawul.core.text import LANGUAGES, LocalizedText, bilingual
@@ -257,6 +258,7 @@ def open_case(
         )
         details = {"suggested_service": suggested.code} if suggested else {}
         _record(case, actor=filed_by or filer, action="filed", details=details)
+        _count_complaint(case, case.service_id, 1)
         notify_filer(case, "case_received")
         emit_case_opened(case)
     return case
@@ -282,6 +284,24 @@ def _forgetting_files_on_failure(stored: list[tuple[UploadedFile[bytes], StoredF
         for _upload, kept in stored:
             files.path_of(kept.storage_name).unlink(missing_ok=True)
         raise
+
+
+def _count_complaint(case: Case, service_id: int | None, amount: int) -> None:
+    """Complaints per 1,000 transactions (docs/kpis.md) counts complaints naming a service, in
+    the month they were filed, on the channel they are about (else the one they came through)."""
+    if case.kind != CaseKind.COMPLAINT or service_id is None:
+        return
+    entity_id = Service.objects.filter(pk=service_id).values_list("entity_id", flat=True).get()
+    add_to_counter(
+        ServiceMonth,
+        {
+            "service_id": service_id,
+            "channel": case.channel_concerned or case.filed_on,
+            "month": timezone.localdate(case.created_at).replace(day=1),
+        },
+        {"complaints": amount},
+        entity_id=entity_id,
+    )
 
 
 def _create_with_reference(fields: dict[str, Any]) -> Case:
@@ -329,6 +349,9 @@ def route_case(
         changes["escalation"] = 0
     with transaction.atomic():
         before = case.entity.code if case.entity else ""
+        if case.service_id != (service.pk if service else None):  # the complaint counts for its new service
+            _count_complaint(case, case.service_id, -1)
+            _count_complaint(case, service.pk if service else None, 1)
         if before and before != entity.code:  # before the write: as the entity it leaves knew it
             emit_case_routed_away(case)
         _write(case, expected_revision or case.revision, **changes)
