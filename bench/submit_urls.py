@@ -35,7 +35,8 @@ def _fixed() -> dict[str, int]:
 def baseline(request: HttpRequest) -> JsonResponse:
     from django_tasks_db.models import DBTaskResult
 
-    from tahawul.applications.models import Application, Event, IdempotencyRecord
+    from tahawul.applications.models import Application, Event, IdempotencyRecord, ServiceMonth
+    from tahawul.core.counters import add_to_counter
     from tahawul.notifications.models import Notification
 
     body = json.loads(request.body)
@@ -58,6 +59,12 @@ def baseline(request: HttpRequest) -> JsonResponse:
                 Event(application=application, actor_id=fixed["user"], action="start", to_state="draft"),
                 Event(application=application, actor_id=fixed["user"], action="submit", to_state="submitted"),
             ]
+        )
+        add_to_counter(  # the KPI month counter, as every submission keeps it
+            ServiceMonth,
+            {"service_id": fixed["service"], "channel": "mobile", "month": timezone.localdate(now).replace(day=1)},
+            {"started": 1, "submitted": 1},
+            entity_id=fixed["entity"],
         )
         response = {"reference": application.reference, "state": "submitted"}
         IdempotencyRecord.objects.create(
