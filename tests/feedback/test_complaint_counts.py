@@ -31,6 +31,8 @@ def test_routing_a_complaint_moves_its_count_to_the_service_it_is_routed_to(cloc
     unrouted = file_case(description="Something went wrong and nobody tells me why.")
     misrouted = file_case(service_code=PASSPORT)
     route_case(case=unrouted, actor=people.iga.officer, service_code=PASSPORT, expected_revision=unrouted.revision)
-    route_case(case=misrouted, actor=people.iga.officer, service_code=EVENT_PERMIT, expected_revision=misrouted.revision)
+    route_case(
+        case=misrouted, actor=people.iga.officer, service_code=EVENT_PERMIT, expected_revision=misrouted.revision
+    )
 
     assert complaints() == {(PASSPORT, Channel.WEB): 1, (EVENT_PERMIT, Channel.WEB): 1}
