@@ -1,3 +1,12 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tahawul.backoffice import designer_views
+
+urlpatterns: list[URLPattern] = [
+    path("<str:entity_code>/services/", designer_views.designer_services, name="designer_services"),
+    path(
+        "<str:entity_code>/services/<str:service_code>/",
+        designer_views.designer_service,
+        name="designer_service",
+    ),
+]
