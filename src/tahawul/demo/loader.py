@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from tahawul.catalog.actions import EntityData, TaxonomyItem, save_government_structure
 from tahawul.catalog.models import Entity, Service
-from tahawul.definitions.actions import Published, load_definitions
+from tahawul.definitions.actions import Published, definition_files, load_definitions
 from tahawul.demo.kiosks import load_kiosks
 from tahawul.demo.open311 import load_open311_demo
 from tahawul.identity.actions import Person, save_people
@@ -19,6 +19,9 @@ from tahawul.identity.models import User
 DEMO_DIR = Path(__file__).resolve().parent
 STRUCTURE_FILE = DEMO_DIR / "government.yaml"
 SERVICES_DIR = DEMO_DIR / "services"
+# Earlier, less simplified versions of some services (same file names as in services/), published
+# before the current ones so the re-engineering report has a real service with two versions.
+EARLIER_SERVICES_DIR = DEMO_DIR / "services_earlier"
 
 
 class GovernmentStructure(BaseModel):
@@ -37,11 +40,32 @@ def load_structure(path: Path = STRUCTURE_FILE) -> None:
 
 @transaction.atomic
 def load_demo() -> list[Published]:
-    """The demo government's structure and all its services (unchanged ones publish nothing)."""
+    """The demo government's structure and all its services (unchanged ones publish nothing).
+
+    A service with an earlier version in services_earlier/ that has never been published gets
+    that version first (version 1), then the current one (version 2)."""
     load_structure()
-    published = load_definitions(paths=[SERVICES_DIR])
+    earlier = _earlier_versions_to_publish()
+    published = load_definitions(paths=earlier) if earlier else []
+    published += load_definitions(paths=[SERVICES_DIR])
     load_kiosks()  # a service centre with two kiosks
     return published
+
+
+def _earlier_versions_to_publish() -> list[Path]:
+    """The earlier versions of services that have no version yet: on a second load the service
+    has both, and publishing the earlier one again would make it a third version."""
+    files = definition_files([EARLIER_SERVICES_DIR])
+    codes = {path: _service_code(path) for path in files}
+    published = set(
+        Service.objects.filter(code__in=codes.values(), versions__isnull=False).values_list("code", flat=True)
+    )
+    return [path for path in files if codes[path] not in published]
+
+
+def _service_code(path: Path) -> str:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return str(data.get("code", "")) if isinstance(data, dict) else ""
 
 
 PEOPLE_FILE = Path(__file__).resolve().parent / "people.yaml"
