@@ -1,3 +1,7 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tahawul.insights import kpi_views
+
+urlpatterns: list[URLPattern] = [
+    path("kpis/", kpi_views.kpis, name="kpis"),
+]

@@ -24,6 +24,12 @@ def bhd(fils: int | None) -> str:
 
 
 @register.filter
+def amount_bhd(fils: int | None) -> str:
+    """An amount that is not a fee, such as a cost: ``0`` → "0.000 BHD", never "Free"; ``None`` → ""."""
+    return _("%(amount)s BHD") % {"amount": format_dinars(fils)} if fils is not None else ""
+
+
+@register.filter
 def fee_summary(service: Service) -> str:
     """A listing's fee in a few words, honest when rules can change it."""
     if not service.fee_varies:
