@@ -1,3 +1,7 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tahawul.insights import report_views
+
+urlpatterns: list[URLPattern] = [
+    path("reports/cabinet.pdf", report_views.cabinet_report, name="cabinet_report"),
+]
