@@ -418,3 +418,27 @@ def _save(draft: _Draft, events: list[CaseEvent]) -> Case:
     case = Case.objects.create(reference=new_reference("CS"), **draft.fields)
     events.extend(CaseEvent(case=case, **event) for event in draft.events)
     return case
+
+
+CLOSED_COMPLAINT_WINDOW = timedelta(days=90)  # how long an old complaint had to be answered and closed
+
+
+def make_closed_complaints(
+    rng: random.Random, *, comments: Sequence[_Labelled], moments: Sequence[datetime], today: date
+) -> tuple[int, int]:
+    """Complaints filed at ``moments`` (the simulator's months, in proportion to their
+    transactions), each answered and closed before ``today`` with a timeline the actions could
+    have written. Returns (cases, events)."""
+    world = _World(rng, comments)
+    if not world.services or not moments:
+        return 0, 0
+    today_starts = datetime.combine(today, time(), tzinfo=timezone.get_current_timezone())
+    events: list[CaseEvent] = []
+    for number, created in enumerate(sorted(moments)):
+        cutoff = min(created + CLOSED_COMPLAINT_WINDOW, today_starts)
+        draft = _new_case(world, created, CaseKind.COMPLAINT.value, "closed", 100_000 + number, False, None, cutoff)
+        outcome = rng.choice(CLOSED_OUTCOMES[:-2])  # not a duplicate: there is nothing to repeat
+        _timeline(world, draft, "closed", outcome, cutoff, None)
+        _save(draft, events)
+    CaseEvent.objects.bulk_create(events, batch_size=1_000)
+    return len(moments), len(events)

@@ -14,7 +14,7 @@ import bisect
 import json
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -32,12 +32,13 @@ from tahawul.applications.models import CompletedDay
 from tahawul.catalog.models import Service, ServiceChannel
 from tahawul.core.calendar import is_working_day
 from tahawul.core.choices import Channel
+from tahawul.demo.bulk import BATCH as BATCH  # the batch size, as the tests know it
+from tahawul.demo.bulk import add_to_cells, insert_rows
 from tahawul.demo.feedback_cases import make_cases
 from tahawul.feedback.models import Endpoint, Face, Instrument, MoodChoice, Rating, SatisfactionDay
 from tahawul.feedback.ratings import EASE_AGREES_FROM, client_digest
 
 SEED_COMMENTS = Path(tahawul.feedback.__file__).resolve().parent / "text" / "seed_comments.yaml"
-BATCH = 5_000
 
 # How much of a service's use each channel carries, before normalising over the channels it offers.
 CHANNEL_SHARE = {
@@ -306,10 +307,15 @@ def _ratings(
     start: date,
     day_counts: list[int],
     satisfaction: dict[CellDay, list[int]],
-    completed: dict[CellDay, int],
+    completed: dict[CellDay, int] | None,
+    picks: Callable[[date], list[int]] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """The rating rows day by day, oldest first, in time order within each day, counting each into
     ``satisfaction`` as it is made and the day's completed transactions into ``completed``.
+
+    ``picks``, when given, says which cells (by index, once per rating) are rated on a day, and
+    ``day_counts`` only how many days there are: the simulator rates the transactions it made
+    instead of inventing the transactions from the ratings (then ``completed`` is None).
 
     The inner loop is written for speed (ten million ratings for the benchmark): everything a
     cell always says is looked up once, and every draw is one ``random()``."""
@@ -346,7 +352,7 @@ def _ratings(
         midnight = datetime.combine(day, time(), tzinfo=local).astimezone(UTC)
         weights, thresholds = _day_cells(cells, day, number, len(day_counts))
         total_weight = sum(weights)
-        picked = rng.choices(range(len(cells)), weights=weights, k=count)
+        picked = rng.choices(range(len(cells)), weights=weights, k=count) if picks is None else picks(day)
         tallies = [[0, 0, 0, 0, 0, 0] for _cell in cells]
         rows: list[tuple[Any, ...]] = []
         for index in picked:
@@ -414,6 +420,8 @@ def _ratings(
             rated = tally[0] + tally[1] + tally[2]
             if rated:
                 satisfaction[(cell.service_id, cell.channel, day)] = tally
+            if completed is None:
+                continue
             # Those who did not rate: as many as the cell's response rate implies for the ratings it
             # could expect that day, rounded up or down by chance so that sparse cells keep the rate.
             expected = count * weights[index] / total_weight if count else 0.0
@@ -451,54 +459,6 @@ def _score(draw: float, mood: int) -> int:
     return 1 if draw < 0.5 else 2
 
 
-def _insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """Write ``rows`` (values of ``columns``, in that order) into ``model``'s table without the ORM:
-    COPY on PostgreSQL, else executemany through Django's cursor in batches, dates adapted as the
-    ORM adapts them. Returns how many rows were written."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    written = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Django's cursor wraps psycopg's, whose COPY is several times faster than any INSERT.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-            return written
-        adapters = _adapters(model, columns)
-        statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-        batch: list[tuple[Any, ...]] = []
-        for row in rows:
-            if adapters:
-                values = list(row)
-                for position, adapt in adapters:
-                    values[position] = adapt(values[position])
-                row = tuple(values)
-            batch.append(row)
-            if len(batch) == BATCH:
-                cursor.executemany(statement, batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(statement, batch)
-            written += len(batch)
-    return written
-
-
-def _adapters(model: type[models.Model], columns: Sequence[str]) -> list[tuple[int, Callable[[Any], Any]]]:
-    """The columns whose Python values the database driver cannot take as they are (SQLite stores
-    dates as text, in the ORM's own format), with the function the ORM adapts them with."""
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    adapters: list[tuple[int, Callable[[Any], Any]]] = []
-    for position, column in enumerate(columns):
-        if isinstance(fields[column], models.DateTimeField):
-            adapters.append((position, connection.ops.adapt_datetimefield_value))
-        elif isinstance(fields[column], models.DateField):
-            adapters.append((position, connection.ops.adapt_datefield_value))
-    return adapters
-
-
 def _add_to_days(
     model: type[models.Model],
     amounts: dict[CellDay, dict[str, int]],
@@ -508,25 +468,7 @@ def _add_to_days(
 ) -> int:
     """Add ``amounts`` to the per-cell-per-day rows of ``model``, creating the missing ones: a
     history loaded beside real ratings adds to their counts instead of colliding with them."""
-    if not amounts:
-        return 0
-    fields = list(next(iter(amounts.values())))
-    existing = {
-        (row.service_id, row.channel, row.day): row  # type: ignore[attr-defined]
-        for row in model._default_manager.filter(day__gte=start, day__lte=end)
-    }
-    new, changed = [], []
-    for (service_id, channel, day), values in amounts.items():
-        row = existing.get((service_id, channel, day))
-        if row is None:
-            new.append((service_id, entity_of[service_id], channel, day, *values.values()))
-            continue
-        for name, value in values.items():
-            setattr(row, name, getattr(row, name) + value)
-        changed.append(row)
-    _insert_rows(model, ["service_id", "entity_id", "channel", "day", *fields], new)
-    model._default_manager.bulk_update(changed, fields, batch_size=1_000)
-    return len(amounts)
+    return add_to_cells(model, ("service_id", "channel", "day"), amounts, entity_of, ("day", start, end))
 
 
 def generate_feedback(
@@ -541,7 +483,8 @@ def generate_feedback(
     local date; ``today`` itself is left alone, so nothing lands in the future), with their
     SatisfactionDay and CompletedDay rows and, ``with_cases``, a few dozen cases.
 
-    Called by ``tahawul demo load`` / ``tahawul demo feedback`` and by bench/satisfaction.py.
+    Called by ``tahawul demo feedback`` and by bench/satisfaction.py (``demo load`` simulates a
+    whole history instead, whose ratings ``rate_transactions`` writes).
     The same seed, catalogue and ``today`` give the same rows (except case references, which are
     random as everywhere). One transaction; raises ValueError for a negative ``ratings`` or a
     ``days`` below 1. Ratings go to services by their annual volume, on the channels each offers.
@@ -560,7 +503,7 @@ def generate_feedback(
     entity_of = {cell.service_id: cell.entity_id for cell in cells}
     with transaction.atomic():
         first_new = (Rating.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
-        written = _insert_rows(Rating, RATING_COLUMNS, _ratings(rng, cells, start, day_counts, satisfaction, completed))
+        written = insert_rows(Rating, RATING_COLUMNS, _ratings(rng, cells, start, day_counts, satisfaction, completed))
         satisfaction_days = _add_to_days(
             SatisfactionDay,
             {key: dict(zip(AGGREGATE_FIELDS, tally, strict=True)) for key, tally in satisfaction.items()},
@@ -577,3 +520,36 @@ def generate_feedback(
             else (0, 0)
         )
     return FeedbackHistory(written, satisfaction_days, completed_days, cases, events, start, end)
+
+
+def rate_transactions(*, rng: random.Random, completed: dict[CellDay, int], start: date, end: date) -> tuple[int, int]:
+    """Ratings for transactions that were really made (the simulator's): each service, channel and
+    day with ``n`` completed transactions gets about ``n`` × the cell's response rate ratings,
+    with their SatisfactionDay rows; CompletedDay is left to the caller, who made the
+    transactions. Returns (ratings, satisfaction days). Call inside a transaction."""
+    days = (end - start).days + 1
+    cells = _cells(rng, days)
+    position = {(cell.service_id, cell.channel): number for number, cell in enumerate(cells)}
+    by_day: dict[date, list[tuple[int, int]]] = defaultdict(list)
+    for (service_id, channel, day), count in sorted(completed.items()):
+        number = position.get((service_id, channel))
+        if number is not None and start <= day <= end:
+            by_day[day].append((number, count))
+
+    def picks(day: date) -> list[int]:
+        picked: list[int] = []
+        for number, count in by_day.get(day, ()):
+            expected = count * cells[number].response_rate
+            picked.extend([number] * (int(expected) + (rng.random() < expected - int(expected))))
+        return picked
+
+    satisfaction: dict[CellDay, list[int]] = {}
+    written = insert_rows(Rating, RATING_COLUMNS, _ratings(rng, cells, start, [0] * days, satisfaction, None, picks))
+    satisfaction_days = _add_to_days(
+        SatisfactionDay,
+        {key: dict(zip(AGGREGATE_FIELDS, tally, strict=True)) for key, tally in satisfaction.items()},
+        {cell.service_id: cell.entity_id for cell in cells},
+        start,
+        end,
+    )
+    return written, satisfaction_days

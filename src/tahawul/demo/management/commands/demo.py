@@ -1,5 +1,6 @@
-"""``tahawul demo load [--if-empty] [--ratings N]``: load the fictional demo government;
-``tahawul demo feedback [--ratings N]``: add a history of ratings and cases to it."""
+"""``tahawul demo load [--if-empty] [--scale S]``: load the fictional demo government and, on a
+demonstration, a small simulated history (docs/simulator.md);
+``tahawul demo feedback [--ratings N]``: add a history of ratings and cases only."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tahawul.definitions.errors import DefinitionsInvalid
 from tahawul.demo.feedback_history import FeedbackHistory, generate_feedback
 from tahawul.demo.loader import DEMO_PASSWORD, catalogue_is_empty, demo_people, load_demo, load_people, load_structure
+from tahawul.demo.simulate import HistoryExists, simulate
 
 DEMO_RATINGS = 5_000  # a dashboard with figures in it, in about a second
+# A five-hundredth of the catalogue's volumes: ~19,000 applications over 24 months in a few
+# seconds, enough for every dashboard (KPIs, plans, satisfaction) to draw.
+DEMO_SCALE = 0.1
 
 
 class Command(BaseCommand):
@@ -29,14 +34,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the catalogue has services")
         parser.add_argument(
-            "--ratings",
-            type=int,
-            default=DEMO_RATINGS,
+            "--ratings", type=int, default=DEMO_RATINGS, help=f"feedback: ratings to generate (default {DEMO_RATINGS})"
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=DEMO_SCALE,
             help=(
-                f"ratings to generate (default {DEMO_RATINGS}); with load, only while TAHAWUL_DEMO is on, "
-                "and 0 loads none"
+                f"load: the simulated history's scale (default {DEMO_SCALE}, see `tahawul simulate`), "
+                "only while TAHAWUL_DEMO is on; 0 loads none"
             ),
         )
+        parser.add_argument("--months", type=int, default=24, help="load: months of simulated history")
         parser.add_argument("--days", type=int, default=120, help="days of feedback history, ending yesterday")
         parser.add_argument("--seed", type=int, default=7, help="the same seed gives the same history")
 
@@ -66,8 +75,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo government loaded: {changed} service version(s) published, {len(published) - changed} unchanged"
         )
-        if settings.TAHAWUL_DEMO and options["ratings"] > 0:  # invented figures only on a demonstration
-            self.load_feedback(options)
+        if settings.TAHAWUL_DEMO and options["scale"] > 0:  # invented figures only on a demonstration
+            self.load_history(options)
+
+    def load_history(self, options: dict[str, Any]) -> None:
+        """One history: plans, applications, KPI counters, ratings and cases, all consistent."""
+        try:
+            history = simulate(months=options["months"], seed=options["seed"], scale=options["scale"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        except HistoryExists:
+            self.stdout.write("a simulated history or plans are already there; no history added")
+            return
+        self.stdout.write(history.summary())
 
     def load_feedback(self, options: dict[str, Any]) -> None:
         if options["ratings"] < 0 or options["days"] < 1:
