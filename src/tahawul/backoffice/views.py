@@ -63,8 +63,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     entity_ids = work_entities(user)
     if not entity_ids:
-        # Staff who handle no applications: an entity admin starts at the entity's cases, the
-        # authority's analyst at the satisfaction figures.
+        # Staff who handle no applications: an entity admin starts at the entity's cases, a
+        # service designer at its services, the authority's analyst at the satisfaction figures.
         return _start_without_applications(user)
     if len(entity_ids) == 1:
         entity = catalog.entities().get(pk=entity_ids[0])
@@ -80,6 +80,9 @@ def _start_without_applications(user: User) -> HttpResponse:
     admin_of = [entity for entity, roles in roles_by_entity(user).items() if Role.ENTITY_ADMIN in roles]
     if admin_of:
         return redirect("backoffice:cases", entity_code=catalog.entities().get(pk=min(admin_of)).code)
+    designs_for = [entity for entity, roles in roles_by_entity(user).items() if Role.DESIGNER in roles]
+    if designs_for:  # a service designer starts at the services to simplify
+        return redirect("backoffice:designer_services", entity_code=catalog.entities().get(pk=min(designs_for)).code)
     if Membership.objects.filter(user=user, role=Role.ANALYST).exists():
         return redirect("insights:satisfaction")
     raise Http404()
