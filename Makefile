@@ -62,6 +62,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/satisfaction.py
+	$(BIN)/python bench/kpis.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
