@@ -75,8 +75,8 @@ FIELDS: tuple[tuple[str, Promise], ...] = (
     ("satisfaction_reliability", gettext_lazy("too_few (no share published), indicative, or rankable.")),
     ("satisfied_percent", gettext_lazy("Share of ratings satisfied, in percent; empty when withheld.")),
     ("dissatisfied_percent", gettext_lazy("Share of ratings dissatisfied, in percent; empty when withheld.")),
-    ("satisfied_ci95_low_percent", gettext_lazy("Lower end of the 95% interval of satisfied_percent.")),
-    ("satisfied_ci95_high_percent", gettext_lazy("Upper end of the 95% interval of satisfied_percent.")),
+    ("satisfied_ci95_low_percent", gettext_lazy("Lower end of the interval of satisfied_percent (95%).")),
+    ("satisfied_ci95_high_percent", gettext_lazy("Upper end of the interval of satisfied_percent (95%).")),
     (
         "cost_per_transaction_fils",
         gettext_lazy(
