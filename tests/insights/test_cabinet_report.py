@@ -318,8 +318,13 @@ def test_the_arabic_pdf_carries_the_arabic_names_in_reading_order(arabic: tuple[
     (late,) = report.late_items
     assert late.service in pages[3]
     with translation.override("ar"):
+        counter = _("Page %(page)s of %(pages)s")
         for number, page in enumerate(pages, start=1):
-            assert _("Page %(page)s of %(pages)s") % {"page": number, "pages": 4} in page
+            # A line mixing Arabic words and digits comes out of pypdf in pieces of visual order,
+            # so the page counter (the page's last line) is checked word by word.
+            words = page.strip().splitlines()[-1].replace(str(number), f" {number} ").split()
+            expected = (counter % {"page": number, "pages": 4}).split()
+            assert sorted(words) == sorted(expected)
         take_up = format_number(report.kpis.digital_take_up or Decimal(0))
     assert take_up == "56,5"  # the Arabic number format: a comma for the decimal point
     assert take_up in pages[1]

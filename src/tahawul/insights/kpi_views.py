@@ -19,23 +19,8 @@ from tahawul.identity.selectors import NotFound
 from tahawul.insights import exports, kpi_exports
 from tahawul.insights.kpi_dashboard import KpiDashboard, KpiFilters
 from tahawul.insights.kpi_forms import KPI_SECTIONS, KpiFilterForm
-from tahawul.insights.selectors import scope_entity_names, scope_services
-
-
-def _scope_label(entity_ids: frozenset[int] | None) -> str:
-    if entity_ids is None:
-        return _("Every government entity")
-    return _(", ").join(name.in_language() for name in scope_entity_names(entity_ids))
-
-
-def _csv_links(request: HttpRequest) -> dict[str, str]:
-    links = {}
-    for section in KPI_SECTIONS:
-        query = request.GET.copy()
-        query["format"] = "csv"
-        query["section"] = section
-        links[section] = f"?{query.urlencode()}"
-    return links
+from tahawul.insights.selectors import scope_services
+from tahawul.insights.views import csv_links, scope_label
 
 
 @require_safe
@@ -54,7 +39,7 @@ def kpis(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         if wants_csv:
             return HttpResponseBadRequest(_("Correct the filters on the dashboard, then download again."))
-        context: dict[str, object] = {"form": form, "dashboard": None, "scope_label": _scope_label(entity_ids)}
+        context: dict[str, object] = {"form": form, "dashboard": None, "scope_label": scope_label(entity_ids)}
         return render(request, "insights/kpis.html", context)
     service = form.cleaned_data["service"]
     dashboard = KpiDashboard(
@@ -73,8 +58,8 @@ def kpis(request: HttpRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "dashboard": dashboard,
-        "scope_label": _scope_label(entity_ids),
-        "csv_links": _csv_links(request),
+        "scope_label": scope_label(entity_ids),
+        "csv_links": csv_links(request, KPI_SECTIONS),
     }
     return render(request, "insights/kpis.html", context)
 

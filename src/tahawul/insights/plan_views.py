@@ -25,7 +25,7 @@ from tahawul.identity.selectors import NotFound
 from tahawul.insights import exports, xlsx
 from tahawul.insights.plan_dashboard import NationalPlanDashboard, PlanDashboard, current_plans
 from tahawul.insights.plan_tables import Table
-from tahawul.insights.views import _scope_label
+from tahawul.insights.views import scope_label
 from tahawul.plans import selectors
 
 FORMATS = ("csv", "xlsx")
@@ -106,7 +106,7 @@ def national_plan(request: HttpRequest) -> HttpResponseBase:
         return _download(request, dashboard.table(section), stem=f"national-plan-{today.isoformat()}", section=section)
     context = {
         "dashboard": dashboard,
-        "scope_label": _scope_label(entity_ids),
+        "scope_label": scope_label(entity_ids),
         "is_national": entity_ids is None,
         "downloads": _download_links(request, NATIONAL_SECTIONS),
         "cabinet_report_url": _cabinet_report_url(),

@@ -7,6 +7,8 @@ exists; the public is sent to sign in first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
@@ -25,15 +27,16 @@ from tahawul.insights.forms import SECTIONS, SatisfactionFilterForm
 from tahawul.insights.selectors import scope_entity_names, scope_services
 
 
-def _scope_label(entity_ids: frozenset[int] | None) -> str:
+def scope_label(entity_ids: frozenset[int] | None) -> str:
     if entity_ids is None:
         return _("Every government entity")
     return _(", ").join(name.in_language() for name in scope_entity_names(entity_ids))
 
 
-def _csv_links(request: HttpRequest) -> dict[str, str]:
+def csv_links(request: HttpRequest, sections: Iterable[str]) -> dict[str, str]:
+    """The page's own address with format=csv and each section, for the download links."""
     links = {}
-    for section in SECTIONS:
+    for section in sections:
         query = request.GET.copy()
         query["format"] = "csv"
         query["section"] = section
@@ -57,7 +60,7 @@ def satisfaction(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         if wants_csv:
             return HttpResponseBadRequest(_("Correct the filters on the dashboard, then download again."))
-        context: dict[str, object] = {"form": form, "dashboard": None, "scope_label": _scope_label(entity_ids)}
+        context: dict[str, object] = {"form": form, "dashboard": None, "scope_label": scope_label(entity_ids)}
         return render(request, "insights/satisfaction.html", context)
     service = form.cleaned_data["service"]
     dashboard = SatisfactionDashboard(
@@ -76,8 +79,8 @@ def satisfaction(request: HttpRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "dashboard": dashboard,
-        "scope_label": _scope_label(entity_ids),
-        "csv_links": _csv_links(request),
+        "scope_label": scope_label(entity_ids),
+        "csv_links": csv_links(request, SECTIONS),
     }
     return render(request, "insights/satisfaction.html", context)
 
