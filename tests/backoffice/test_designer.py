@@ -107,7 +107,7 @@ def test_the_service_page_in_arabic(designer: User, as_user: Callable[[User], Cl
     html = as_user(designer).get(service_url(lang="ar")).content.decode()
     assert 'dir="rtl"' in html
     assert "TW101-held-document" in html
-    assert "“صورة صفحة بيانات الجواز الحالي”" in html  # the document's Arabic label inside the explanation
+    assert "«صورة صفحة بيانات الجواز الحالي»" in html  # the document's Arabic label inside the explanation
     assert "Scan of your current passport data page" not in html
 
 

@@ -63,7 +63,7 @@ def test_a_directory_is_linted_file_by_file(tmp_path: Path) -> None:
 
 def test_arabic_explanations_on_request(tmp_path: Path) -> None:
     out = run("--language", "ar", "lint", "--no-references", str(with_passport_copy(tmp_path)))
-    assert "“صورة جواز السفر”" in out
+    assert "«صورة جواز السفر»" in out
     assert "Copy of your passport" not in out
 
 

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from tahawul.catalog.models import Entity
 from tahawul.identity.models import User
@@ -201,7 +202,11 @@ def test_the_offline_page_lists_each_service_with_its_offline_channels(admins: A
     assert passport.name_ar in page if language == "ar" else passport.name_en in page
     for channel in ("counter", "call_centre", "post"):
         assert f'<label for="id_{passport.pk}-{channel}"' in page
-    assert "33 completed in Tahawul this month." in page
+    with translation.override(language):
+        done = ngettext(
+            "%(counter)s completed in Tahawul this month.", "%(counter)s completed in Tahawul this month.", 33
+        )
+    assert done % {"counter": 33} in page
     assert '<label for="id_file">' in page
 
 
