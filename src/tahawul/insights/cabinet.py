@@ -28,12 +28,12 @@ from tahawul.catalog.models import Entity
 from tahawul.core.errors import DomainError
 from tahawul.insights.kpi_presenters import KpiFigures, KpiGroupRow, kpi_figures, kpi_rows
 from tahawul.insights.plan_dashboard import EntityRow as PlanRow
-from tahawul.insights.plan_dashboard import LateRow, current_plans, entity_rows, late_rows
+from tahawul.insights.plan_dashboard import LateRow, current_plans, entity_rows, overdue_rows
 from tahawul.insights.presenters import percentage
 from tahawul.performance.selectors import ServiceKpis, kpis, kpis_by
 from tahawul.performance.spans import MonthSpan, add_months, quarter_of
 from tahawul.plans.models import STAGE_ORDER, Plan, Stage
-from tahawul.plans.selectors import PlanSummary, item_progress, national_summary, stage_now_vs_target
+from tahawul.plans.selectors import PlanSummary, national_summary, stage_now_vs_target
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
@@ -203,13 +203,6 @@ def _stage_rows(plans: list[Plan], quarter: date) -> list[StageRow]:
     ]
 
 
-def _late_rows(plans: list[Plan], *, today: date) -> list[LateRow]:
-    rows = [row for plan in plans for row in late_rows(plan, item_progress(plan, today=today), today=today)]
-    # The longest overdue first: what the cabinet should ask about.
-    rows.sort(key=lambda row: (-row.days_late, row.entity_code, row.service))
-    return rows
-
-
 def _entity_rows(
     plans: list[PlanRow], kpi_rows_found: list[KpiGroupRow], entity_ids: frozenset[int] | None
 ) -> list[EntityRow]:
@@ -285,7 +278,7 @@ def build_cabinet_report(
         entities=_entity_rows(
             entity_rows(summaries), kpi_rows(kpis_by(group_by="entity", span=period.span, entity_ids=scope)), entity_ids
         ),
-        late_items=_late_rows(running, today=today),
+        late_items=overdue_rows(running, today=today),  # the longest overdue first: what the cabinet asks about
         kpis=kpi_figures(kpis(span=period.span, entity_ids=scope)),
         channels=kpi_rows(kpis_by(group_by="channel", span=period.span, entity_ids=scope)),
     )

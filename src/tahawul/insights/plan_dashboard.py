@@ -255,6 +255,13 @@ def late_rows(plan: Plan, progress: Iterable[ItemProgress], *, today: date) -> l
     return rows
 
 
+def overdue_rows(plans: Sequence[Plan], *, today: date) -> list[LateRow]:
+    """The late milestones of all ``plans``, the longest overdue first."""
+    progress = selectors.progress_by_plan(plans, today=today)
+    rows = [row for plan in plans for row in late_rows(plan, progress[plan.pk], today=today)]
+    return sorted(rows, key=lambda row: (-row.days_late, row.entity_code, row.service))
+
+
 def item_rows(progress: Iterable[ItemProgress]) -> list[ItemRow]:
     return [
         ItemRow(
@@ -336,10 +343,7 @@ class NationalPlanDashboard:
 
     @cached_property
     def late(self) -> list[LateRow]:
-        rows: list[LateRow] = []
-        for plan in self.plans:
-            rows += late_rows(plan, selectors.item_progress(plan, today=self.today), today=self.today)
-        return sorted(rows, key=lambda row: (-row.days_late, row.entity_code, row.service))
+        return overdue_rows(self.plans, today=self.today)
 
     @cached_property
     def gantt(self) -> list[GanttRow]:
